@@ -1,0 +1,115 @@
+#include "api/graphql_client.h"
+
+namespace fct {
+
+void RequestCounts::add(const std::string& kind, uint64_t n) {
+  std::lock_guard lock(mu_);
+  counts_[kind] += n;
+}
+
+std::map<std::string, uint64_t> RequestCounts::snapshot() const {
+  std::lock_guard lock(mu_);
+  return counts_;
+}
+
+uint64_t RequestCounts::total() const {
+  std::lock_guard lock(mu_);
+  uint64_t n = 0;
+  for (const auto& [k, v] : counts_) n += v;
+  return n;
+}
+
+Error classify_graphql_error(const nlohmann::json& error, const std::string& api) {
+  std::string message = error.is_object() ? error.value("message", std::string("(no message)")) : error.dump();
+  std::string code;
+  if (error.is_object() && error.contains("extensions") && error["extensions"].is_object()) {
+    const auto& ext = error["extensions"];
+    if (ext.contains("code") && ext["code"].is_string()) code = ext["code"].get<std::string>();
+  }
+  ErrorCode ec = ErrorCode::kGraphQL;
+  if (code == "ConcurrentModification") {
+    ec = ErrorCode::kConflict;
+  } else if (code == "DuplicateField") {
+    ec = ErrorCode::kDuplicate;
+  } else if (code == "OverCapacity" || code == "PendingOperation" || code == "InternalServerError" ||
+             code == "ServiceUnavailable" || code == "General") {
+    ec = ErrorCode::kUnavailable;
+  } else if (code == "ResourceNotFound") {
+    ec = ErrorCode::kNotFound;
+  } else if ((!code.empty() && code[0] == 'T' && code.size() == 6) || message.rfind("[T", 0) == 0) {
+    ec = ErrorCode::kUnavailable;  // Fluent: T = temporary
+  }
+  return make_error(ec, api + " GraphQL error" + (code.empty() ? "" : " " + code) + ": " + message);
+}
+
+GraphQLClient::GraphQLClient(net::HttpTransport& transport, TokenSource& tokens, std::string url, std::string api,
+                             RequestCounts& counts)
+    : transport_(transport), tokens_(tokens), url_(std::move(url)), api_(std::move(api)), counts_(counts) {}
+
+Result<net::HttpRequest> GraphQLClient::request(std::string_view document, const nlohmann::json& variables,
+                                                std::string* token_used) {
+  FCT_ASSIGN_OR_RETURN(std::string token, tokens_.token());
+  net::HttpRequest req;
+  req.url = url_;
+  req.headers = {{"Content-Type", "application/json"},
+                 {"Accept", "application/json"},
+                 {"Authorization", "Bearer " + token}};
+  nlohmann::json body = {{"query", document}, {"variables", variables}};
+  req.body = body.dump();
+  if (token_used) *token_used = std::move(token);
+  return req;
+}
+
+Result<GraphQLReply> GraphQLClient::interpret(const net::HttpResponse& response) const {
+  if (response.status == 0) {
+    return response.error ? response.error->context(api_ + " GraphQL")
+                          : make_error(ErrorCode::kUnavailable, api_ + " GraphQL: no response");
+  }
+  auto status = std::to_string(response.status);
+  if (response.status == 401) return make_error(ErrorCode::kUnauthenticated, api_ + " GraphQL answered HTTP 401");
+  if (response.status == 403) {
+    return make_error(ErrorCode::kPermissionDenied, api_ + " GraphQL answered HTTP 403: the client lacks a scope");
+  }
+  if (response.status == 429 || response.status >= 500) {
+    return make_error(ErrorCode::kUnavailable, api_ + " GraphQL answered HTTP " + status + " after " +
+                                                   std::to_string(response.attempts) + " attempt(s)");
+  }
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(response.body);
+  } catch (const nlohmann::json::exception&) {
+    return make_error(ErrorCode::kProtocol, api_ + " GraphQL answered HTTP " + status + " with invalid JSON (" +
+                                                std::to_string(response.body.size()) + " bytes)");
+  }
+  if (!body.is_object()) return make_error(ErrorCode::kProtocol, api_ + " GraphQL reply is not a JSON object");
+  GraphQLReply reply;
+  if (body.contains("errors") && body["errors"].is_array()) reply.errors = std::move(body["errors"]);
+  if (body.contains("data")) reply.data = std::move(body["data"]);
+  if (response.status != 200) {
+    std::string detail = reply.errors.empty() ? "" : ": " + classify_graphql_error(reply.errors[0], api_).message;
+    return make_error(ErrorCode::kInvalidArgument, api_ + " GraphQL answered HTTP " + status + detail);
+  }
+  if (reply.data.is_null() && reply.errors.empty()) {
+    return make_error(ErrorCode::kProtocol, api_ + " GraphQL reply has neither data nor errors");
+  }
+  return reply;
+}
+
+Result<nlohmann::json> GraphQLClient::query(const std::string& kind, std::string_view document,
+                                            const nlohmann::json& variables) {
+  for (int attempt = 0;; ++attempt) {
+    std::string token;
+    FCT_ASSIGN_OR_RETURN(auto req, request(document, variables, &token));
+    counts_.add(kind);
+    auto response = transport_.perform(std::move(req));
+    if (response.status == 401 && attempt == 0) {
+      tokens_.invalidate(token);
+      continue;
+    }
+    FCT_ASSIGN_OR_RETURN(auto reply, interpret(response));
+    if (!reply.errors.empty()) return classify_graphql_error(reply.errors[0], api_).context(kind);
+    return std::move(reply.data);
+  }
+}
+
+}  // namespace fct

@@ -1,0 +1,72 @@
+// GraphQL over HTTP with a bearer token, for both Fluent and commercetools.
+//
+// request() + interpret() are the two halves the concurrent writers use with
+// HttpTransport::start(); query() is the blocking whole for one-off calls.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "api/token_source.h"
+#include "common/result.h"
+#include "net/http.h"
+
+namespace fct {
+
+// Logical requests by kind ("fluent.virtualPositions", "ct.inventoryEntries"…). Thread-safe.
+class RequestCounts {
+ public:
+  void add(const std::string& kind, uint64_t n = 1);
+  std::map<std::string, uint64_t> snapshot() const;
+  uint64_t total() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, uint64_t> counts_;
+};
+
+struct GraphQLReply {
+  nlohmann::json data;                                // null when absent
+  nlohmann::json errors = nlohmann::json::array();    // GraphQL errors, possibly empty
+};
+
+// Classifies one GraphQL error object: ct's extensions.code
+// (ConcurrentModification → kConflict, DuplicateField → kDuplicate,
+// OverCapacity/PendingOperation/… → kUnavailable) and Fluent's codes
+// ("T…" temporary → kUnavailable; others kGraphQL).
+Error classify_graphql_error(const nlohmann::json& error, const std::string& api);
+
+class GraphQLClient {
+ public:
+  GraphQLClient(net::HttpTransport& transport, TokenSource& tokens, std::string url, std::string api,
+                RequestCounts& counts);
+
+  // The HTTP request for a document; *token_used receives the bearer token so a
+  // 401 can invalidate exactly it. Blocks while a token is fetched.
+  Result<net::HttpRequest> request(std::string_view document, const nlohmann::json& variables,
+                                   std::string* token_used);
+  // Transport errors and non-200 statuses become Errors; a 200 with GraphQL
+  // errors is a reply (the caller decides, e.g. per alias).
+  Result<GraphQLReply> interpret(const net::HttpResponse& response) const;
+  // request → send → interpret, refreshing the token once on 401; any GraphQL
+  // error becomes an Error. Counts one request of `kind`.
+  Result<nlohmann::json> query(const std::string& kind, std::string_view document, const nlohmann::json& variables);
+
+  net::HttpTransport& transport() { return transport_; }
+  TokenSource& tokens() { return tokens_; }
+  RequestCounts& counts() { return counts_; }
+  const std::string& api() const { return api_; }
+
+ private:
+  net::HttpTransport& transport_;
+  TokenSource& tokens_;
+  std::string url_;
+  std::string api_;
+  RequestCounts& counts_;
+};
+
+}  // namespace fct

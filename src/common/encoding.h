@@ -1,0 +1,15 @@
+// Encodings the HTTP APIs need.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace fct {
+
+std::string base64_encode(std::string_view data);
+// Percent-encodes for application/x-www-form-urlencoded values.
+std::string form_encode(std::string_view value);
+// Quotes a string for a commercetools query predicate: "a\"b".
+std::string predicate_string(std::string_view value);
+
+}  // namespace fct

@@ -1,0 +1,50 @@
+// Durable state of the connector: run history and the dead-letter store of
+// items that could not be written. The embedded default is one SQLite file
+// (WAL, synchronous=FULL), so a crash cannot corrupt it; a PostgreSQL store
+// can implement the same interface to scale out.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace fct {
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string job;
+  std::string account;
+  std::string retailer;
+  std::string started_at;  // ISO-8601 UTC
+  std::string ended_at;
+  std::string status;      // RUNNING, SUCCESSFUL, FAILED
+  std::string summary;     // JSON
+};
+
+struct DeadLetter {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  std::string job;
+  std::string key;       // e.g. the SKU
+  std::string payload;   // JSON: what to retry
+  std::string reason;
+  std::string parked_at;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<int64_t> begin_run(const RunRecord& run) = 0;
+  virtual Status finish_run(int64_t run_id, const std::string& status, const std::string& summary_json) = 0;
+  virtual Result<std::vector<RunRecord>> recent_runs(int limit) = 0;
+  virtual Status park(const std::vector<DeadLetter>& items) = 0;
+  virtual Result<std::vector<DeadLetter>> dead_letters(int limit) = 0;
+};
+
+// Opens (creating if needed) <dir>/fluent-ct.db.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& dir);
+
+}  // namespace fct

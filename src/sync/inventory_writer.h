@@ -1,0 +1,137 @@
+// Writes desired quantities into one commercetools channel, many requests in
+// flight, never one request per SKU:
+//
+//   add(items) → lookup queue → inventoryEntries(sku in (…) and supplyChannel(id=…))
+//             → diff → create / update queues → aliased batch mutations
+//
+// All decisions run on the caller's thread; transport threads only hand
+// replies back through a completion queue. Per-item outcomes:
+//   - ConcurrentModification: re-apply the absolute changeQuantity at the
+//     reported currentVersion (or re-read when it is absent);
+//   - DuplicateField on create: re-read, then update;
+//   - retryable errors: requeued, up to max_item_attempts;
+//   - anything else: reported in failures() with the SKU and the reason.
+// Not thread-safe: one job thread drives it.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/graphql_client.h"
+#include "graphql/graphql.h"
+#include "sync/model.h"
+
+namespace fct {
+
+struct DesiredQuantity {
+  std::string sku;
+  int64_t quantity = 0;
+};
+
+struct ItemFailure {
+  std::string sku;
+  int64_t quantity = 0;
+  std::string reason;
+};
+
+struct WriterOptions {
+  size_t lookup_batch = 250;   // SKUs per lookup (≤ 500, commercetools' limit)
+  size_t write_batch = 50;     // aliased mutations per request; 1 = one per request
+  size_t concurrency = 8;      // requests in flight
+  int max_item_attempts = 5;
+  bool dry_run = false;        // look up and diff, write nothing
+};
+
+struct WriterStats {
+  uint64_t created = 0;
+  uint64_t updated = 0;
+  uint64_t unchanged = 0;
+  uint64_t failed = 0;
+  uint64_t conflicts_resolved = 0;  // 409s and duplicate creates that were retried
+};
+
+// The four commercetools documents, parsed.
+struct InventoryDocuments {
+  std::string lookup;
+  graphql::Document create;
+  graphql::Document update;
+};
+
+class InventoryWriter {
+ public:
+  InventoryWriter(GraphQLClient& ct, InventoryDocuments documents, std::string channel_id, WriterOptions options);
+  InventoryWriter(const InventoryWriter&) = delete;
+  InventoryWriter& operator=(const InventoryWriter&) = delete;
+  ~InventoryWriter();
+
+  // Queues items; returns once the backlog is within bounds (backpressure).
+  void add(std::vector<DesiredQuantity> items);
+  // Completes every queued item. Call once, before reading the results.
+  void finish();
+
+  const WriterStats& stats() const { return stats_; }
+  const std::vector<ItemFailure>& failures() const { return failures_; }
+  // Dry run: what would be written (capped at kMaxPlanned).
+  const std::vector<PlannedWrite>& planned() const { return planned_; }
+  static constexpr size_t kMaxPlanned = 1000;
+
+ private:
+  struct Item {
+    std::string sku;
+    int64_t quantity = 0;
+    int attempts = 0;
+    std::string entry_id;
+    int64_t version = 0;
+  };
+  enum class CallKind { kLookup, kCreate, kUpdate };
+  struct Call {
+    CallKind kind;
+    std::vector<Item> items;
+    std::string token;
+  };
+
+  void pump(bool finishing);
+  bool submit_one(bool finishing);
+  void submit(CallKind kind, std::vector<Item> items);
+  void handle(uint64_t id, net::HttpResponse response);
+  void handle_lookup(std::vector<Item>& items, const GraphQLReply& reply);
+  void handle_writes(CallKind kind, std::vector<Item>& items, const GraphQLReply& reply);
+  void retry_or_fail(Item item, CallKind queue, const Error& error);
+  void fail(const Item& item, const std::string& reason);
+  // The item for `sku` is done: start the waiting newer quantity, if any.
+  void complete(const std::string& sku);
+  void route(Item item, const InventoryEntry* existing);
+  const std::string& batch_document(CallKind kind, size_t count);
+  size_t backlog() const { return lookups_.size() + creates_.size() + updates_.size(); }
+
+  GraphQLClient& ct_;
+  InventoryDocuments docs_;
+  std::string channel_id_;
+  WriterOptions options_;
+
+  std::deque<Item> lookups_;
+  std::deque<Item> creates_;
+  std::deque<Item> updates_;
+  std::unordered_map<uint64_t, Call> calls_;
+  // SKUs in the pipeline -> a newer quantity that arrived meanwhile.
+  std::unordered_map<std::string, std::optional<int64_t>> active_;
+  uint64_t next_call_id_ = 1;
+  std::map<std::pair<int, size_t>, std::string> batch_documents_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<uint64_t, net::HttpResponse>> done_;
+
+  WriterStats stats_;
+  std::vector<ItemFailure> failures_;
+  std::vector<PlannedWrite> planned_;
+};
+
+}  // namespace fct

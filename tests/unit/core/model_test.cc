@@ -1,0 +1,111 @@
+#include "sync/model.h"
+
+#include <gtest/gtest.h>
+
+#include "sync/seen_products.h"
+
+namespace fct {
+namespace {
+
+nlohmann::json node(nlohmann::json quantity, nlohmann::json product_ref = "SKU-1") {
+  return {{"ref", "VP-1"}, {"productRef", product_ref}, {"quantity", quantity}, {"status", "ACTIVE"},
+          {"updatedOn", "2024-01-01T00:00:00Z"}};
+}
+
+TEST(VirtualPosition, ParsesAValidNode) {
+  auto p = parse_virtual_position(node(17));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->product_ref, "SKU-1");
+  EXPECT_EQ(p->quantity, 17);
+  EXPECT_EQ(p->status, "ACTIVE");
+  EXPECT_EQ(format_timestamp_utc(p->updated_on), "2024-01-01T00:00:00.000000000Z");
+}
+
+TEST(VirtualPosition, WholeFloatQuantityIsAccepted) {
+  auto p = parse_virtual_position(node(5.0));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->quantity, 5);
+}
+
+TEST(VirtualPosition, BadInputIsNamed) {
+  struct Case {
+    nlohmann::json node;
+    std::string expected;
+  };
+  std::vector<Case> cases = {
+      {node(1, nullptr), "productRef is null"},
+      {node(1, ""), "productRef is empty"},
+      {node(1, std::string(300, 'x')), "300 characters long"},
+      {node(1, 42), "productRef is not a string"},
+      {node(-3), "quantity -3 is negative"},
+      {node(nullptr), "quantity is null"},
+      {node(2.5), "quantity 2.5 is fractional"},
+      {node(nlohmann::json::parse("18446744073709551615")), "beyond int64"},
+      {node(1e30), "beyond int64"},
+      {node("12"), "is not a number"},
+  };
+  for (const auto& c : cases) {
+    auto p = parse_virtual_position(c.node);
+    ASSERT_FALSE(p.ok()) << c.node.dump();
+    EXPECT_NE(p.error().message.find(c.expected), std::string::npos) << p.error().message;
+    EXPECT_NE(p.error().message.find("virtual position VP-1"), std::string::npos) << p.error().message;
+  }
+}
+
+TEST(VirtualPosition, InactivePublishesConfiguredQuantity) {
+  VirtualPosition p{"VP", "SKU", 40, "INACTIVE", {}};
+  EXPECT_EQ(desired_quantity(p, 0), 0);
+  EXPECT_EQ(desired_quantity(p, 3), 3);
+  p.status = "ACTIVE";
+  EXPECT_EQ(desired_quantity(p, 0), 40);
+}
+
+TEST(VirtualPosition, NewestUpdatePerProductWins) {
+  auto t = [](const char* s) { return *parse_timestamp(s); };
+  std::vector<VirtualPosition> in = {
+      {"a", "SKU-1", 1, "ACTIVE", t("2024-01-02T00:00:00Z")},
+      {"b", "SKU-2", 2, "ACTIVE", t("2024-01-01T00:00:00Z")},
+      {"c", "SKU-1", 3, "ACTIVE", t("2024-01-01T00:00:00Z")},  // older: loses
+      {"d", "SKU-2", 4, "ACTIVE", t("2024-01-03T00:00:00Z")},  // newer: wins
+  };
+  auto out = newest_per_product(in);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].product_ref, "SKU-1");
+  EXPECT_EQ(out[0].quantity, 1);
+  EXPECT_EQ(out[1].product_ref, "SKU-2");
+  EXPECT_EQ(out[1].quantity, 4);
+}
+
+TEST(SeenProducts, OlderUpdateOnALaterPageIsSuperseded) {
+  SeenProducts seen;
+  auto t = [](const char* s) { return *parse_timestamp(s); };
+  EXPECT_TRUE(seen.offer("SKU-1", t("2024-01-02T00:00:00Z")));
+  EXPECT_FALSE(seen.offer("SKU-1", t("2024-01-01T00:00:00Z")));
+  EXPECT_TRUE(seen.offer("SKU-1", t("2024-01-03T00:00:00Z")));
+  EXPECT_TRUE(seen.offer("SKU-2", t("2024-01-01T00:00:00Z")));
+  EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST(PlanWrite, CreatesUpdatesOrSkips) {
+  InventoryEntry e{"id-1", 3, "SKU-1", 10};
+  auto create = plan_write("SKU-1", 5, nullptr);
+  EXPECT_EQ(create.kind, WriteKind::kCreate);
+  auto update = plan_write("SKU-1", 5, &e);
+  EXPECT_EQ(update.kind, WriteKind::kUpdate);
+  EXPECT_EQ(update.entry_id, "id-1");
+  EXPECT_EQ(update.version, 3);
+  EXPECT_EQ(update.quantity, 5);
+  EXPECT_EQ(plan_write("SKU-1", 10, &e).kind, WriteKind::kUnchanged);
+}
+
+TEST(InventoryEntryParse, RejectsUnexpectedShape) {
+  auto ok = parse_inventory_entry({{"id", "x"}, {"version", 2}, {"sku", "S"}, {"quantityOnStock", 4}});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->quantity_on_stock, 4);
+  auto bad = parse_inventory_entry({{"id", "x"}, {"sku", "S"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kProtocol);
+}
+
+}  // namespace
+}  // namespace fct
