@@ -42,7 +42,7 @@ class ChannelLookup {
   std::unordered_map<std::string, json> by_id_;
 };
 
-json entry_json(const InventoryEntryRecord& e, const ChannelLookup& channels) {
+json entry_json(const InventoryEntryRecord& e, const ChannelLookup& channels, bool expand_channel = true) {
   json j = {{"id", e.id},
             {"version", e.version},
             {"key", e.key ? json(*e.key) : json(nullptr)},
@@ -54,7 +54,7 @@ json entry_json(const InventoryEntryRecord& e, const ChannelLookup& channels) {
             {"createdAt", format_iso8601(e.created_at)},
             {"lastModifiedAt", format_iso8601(e.last_modified_at)}};
   if (e.supply_channel_id) {
-    j["supplyChannel"] = channels.get(*e.supply_channel_id);
+    j["supplyChannel"] = expand_channel ? channels.get(*e.supply_channel_id) : json(nullptr);
     j["supplyChannelRef"] = {{"typeId", "channel"}, {"id", *e.supply_channel_id}};
   } else {
     j["supplyChannel"] = nullptr;
@@ -234,8 +234,11 @@ json CtGraphQL::inventory_entries(const graphql::ResolveContext& ctx) const {
   auto page = state_.ct.query(q);
   if (!page.ok()) fail(page.error());
   const ChannelLookup channels(state_.ct);
+  // Expanding the channel costs a copy per entry; skip it unless selected.
+  const auto names = selected_field_names(*ctx.field);
+  const bool expand = !names || names->count("supplyChannel") > 0;
   json results = json::array();
-  for (const auto& e : page.value().results) results.push_back(entry_json(e, channels));
+  for (const auto& e : page.value().results) results.push_back(entry_json(e, channels, expand));
   const auto count = static_cast<int64_t>(results.size());
   return {{"offset", page.value().offset},
           {"count", count},

@@ -327,14 +327,28 @@ json entry_to_json(const InventoryEntryRecord& e) {
   return j;
 }
 
-json dump_state(const SimState& state) {
-  json positions = json::array(), settings = json::array(), channels = json::array(), entries = json::array();
-  for (const auto& p : state.positions.all()) positions.push_back(position_to_json(p));
-  for (const auto& s : state.settings.all()) settings.push_back(setting_to_json(s));
-  for (const auto& c : state.ct.channels()) channels.push_back(channel_to_json(c));
-  for (const auto& e : state.ct.entries()) entries.push_back(entry_to_json(e));
-  return {{"fluent", {{"positions", std::move(positions)}, {"settings", std::move(settings)}}},
-          {"ct", {{"channels", std::move(channels)}, {"entries", std::move(entries)}}}};
+std::string dump_state_text(const SimState& state) {
+  std::string out = "{\"fluent\":{\"positions\":[";
+  bool first = true;
+  auto append = [&](const json& item) {
+    if (!first) out += ',';
+    first = false;
+    out += item.dump();
+  };
+  state.positions.for_each([&](const PositionRecord& p) { append(position_to_json(p)); });
+  out += "],\"settings\":[";
+  first = true;
+  for (const auto& s : state.settings.all()) append(setting_to_json(s));
+  out += "]},\"ct\":{\"channels\":[";
+  first = true;
+  for (const auto& c : state.ct.channels()) append(channel_to_json(c));
+  out += "],\"entries\":[";
+  first = true;
+  for (const auto& e : state.ct.entries()) append(entry_to_json(e));
+  out += "]}}";
+  return out;
 }
+
+json dump_state(const SimState& state) { return json::parse(dump_state_text(state)); }
 
 }  // namespace fct::sim

@@ -68,7 +68,10 @@ Status apply_data(SimData data, SimState& state);
 // Loads a data file from disk.
 Status load_data_file(const std::string& path, const std::string& default_catalogue, Millis now, SimState& state);
 
-// The full state in the data-file format.
+// The full state in the data-file format, serialized as it is built (a
+// million positions never exist as one JSON tree).
+std::string dump_state_text(const SimState& state);
+// The same, parsed (convenient for small states and tests).
 nlohmann::json dump_state(const SimState& state);
 
 nlohmann::json position_to_json(const PositionRecord& p);

@@ -55,19 +55,48 @@ void date_range(const json& args, const char* name, std::optional<Millis>& from,
 
 json page_info(bool next, bool previous) { return {{"hasNextPage", next}, {"hasPreviousPage", previous}}; }
 
-json position_node(const PositionRecord& p) {
-  return {{"id", std::to_string(p.seq)},
-          {"ref", p.ref},
-          {"type", p.type},
-          {"status", p.status},
-          {"workflowRef", "VIRTUALPOSITION::" + p.type},
-          {"workflowVersion", 1},
-          {"productRef", p.product_ref},
-          {"groupRef", p.group_ref ? json(*p.group_ref) : json(nullptr)},
-          {"quantity", p.quantity},
-          {"createdOn", format_iso8601(p.created_on)},
-          {"updatedOn", format_iso8601(p.updated_on)},
-          {"catalogue", {{"id", p.catalogue_ref}, {"ref", p.catalogue_ref}}}};
+// Which VirtualPosition fields to build. Building only what the document
+// selects keeps large pages cheap; the executor projects the rest away anyway.
+struct NodeFields {
+  bool id = true, ref = true, type = true, status = true, workflow = true, product_ref = true, group_ref = true,
+       quantity = true, created_on = true, updated_on = true, catalogue = true;
+
+  explicit NodeFields(const graphql::Field* field) {
+    if (!field) return;
+    auto names = selected_field_names(*field);
+    if (!names) return;  // named fragments: build everything
+    auto has = [&](const char* n) { return names->count(n) > 0; };
+    id = has("id");
+    ref = has("ref");
+    type = has("type");
+    status = has("status");
+    workflow = has("workflowRef") || has("workflowVersion");
+    product_ref = has("productRef");
+    group_ref = has("groupRef");
+    quantity = has("quantity");
+    created_on = has("createdOn");
+    updated_on = has("updatedOn");
+    catalogue = has("catalogue");
+  }
+};
+
+json position_node(const PositionRecord& p, const NodeFields& f) {
+  json j = json::object();
+  if (f.id) j["id"] = std::to_string(p.seq);
+  if (f.ref) j["ref"] = p.ref;
+  if (f.type) j["type"] = p.type;
+  if (f.status) j["status"] = p.status;
+  if (f.workflow) {
+    j["workflowRef"] = "VIRTUALPOSITION::" + p.type;
+    j["workflowVersion"] = 1;
+  }
+  if (f.product_ref) j["productRef"] = p.product_ref;
+  if (f.group_ref) j["groupRef"] = p.group_ref ? json(*p.group_ref) : json(nullptr);
+  if (f.quantity) j["quantity"] = p.quantity;
+  if (f.created_on) j["createdOn"] = format_iso8601(p.created_on);
+  if (f.updated_on) j["updatedOn"] = format_iso8601(p.updated_on);
+  if (f.catalogue) j["catalogue"] = {{"id", p.catalogue_ref}, {"ref", p.catalogue_ref}};
+  return j;
 }
 
 json setting_node(const SettingRecord& s) {
@@ -162,9 +191,13 @@ json FluentGraphQL::virtual_positions(const graphql::ResolveContext& ctx) const 
   const PageRequest page = page_request(args, options_.default_page_size, options_.max_page_size);
 
   const PositionPage result = state_.positions.find(filter, page);
+  const NodeFields fields(ctx.field);
   json edges = json::array();
   for (const auto& p : result.items) {
-    edges.push_back({{"node", position_node(p)}, {"cursor", encode_cursor(p.seq)}});
+    json edge = json::object();
+    edge["node"] = position_node(p, fields);
+    edge["cursor"] = encode_cursor(p.seq);
+    edges.push_back(std::move(edge));
   }
   return {{"edges", std::move(edges)}, {"pageInfo", page_info(result.has_next_page, result.has_previous_page)}};
 }
@@ -177,7 +210,7 @@ json FluentGraphQL::virtual_position(const graphql::ResolveContext& ctx) const {
   if (!catalogue_ref || !ref) return nullptr;
   auto p = state_.positions.get(*catalogue_ref, *ref);
   if (!p) return nullptr;
-  return position_node(*p);
+  return position_node(*p, NodeFields(nullptr));
 }
 
 json FluentGraphQL::settings(const graphql::ResolveContext& ctx) const {

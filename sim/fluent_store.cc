@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <tuple>
 
 namespace fct::sim {
 
@@ -204,6 +203,13 @@ std::vector<PositionRecord> PositionStore::all() const {
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
   return out;
+}
+
+void PositionStore::for_each(const std::function<void(const PositionRecord&)>& visit) const {
+  std::shared_lock lock(mu_);
+  for (const auto& [ref, c] : catalogues_) {
+    for (const auto& p : c.positions) visit(to_record(c, p));
+  }
 }
 
 size_t PositionStore::size() const {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -94,7 +95,10 @@ class PositionStore {
 
   PositionPage find(const PositionFilter& filter, const PageRequest& page) const;
   std::optional<PositionRecord> get(const std::string& catalogue_ref, const std::string& ref) const;
-  std::vector<PositionRecord> all() const;
+  std::vector<PositionRecord> all() const;  // in sequence order
+  // Visits every position (catalogue by catalogue, in sequence order) under
+  // the read lock, without copying the whole store.
+  void for_each(const std::function<void(const PositionRecord&)>& visit) const;
   size_t size() const;
 
   // Changes the quantity of `count` distinct positions chosen deterministically

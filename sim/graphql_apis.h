@@ -9,6 +9,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "common/result.h"
@@ -19,6 +22,10 @@
 #include "sim/util.h"
 
 namespace fct::sim {
+
+// Names of every field selected anywhere below `field` (an over-approximation
+// of what a resolver must build), or nullopt when a named fragment is used.
+std::optional<std::set<std::string>> selected_field_names(const graphql::Field& field);
 
 // The embedded SDL texts.
 std::string_view fluent_schema_sdl();

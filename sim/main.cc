@@ -1,5 +1,7 @@
 // fluent-ct-sim: serves simulated Fluent Commerce and commercetools APIs on
 // one port until SIGINT or SIGTERM. See docs/SIMULATOR.md.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -59,6 +61,11 @@ int main(int argc, char** argv) {
     }
     o.faults = config.value();
   }
+
+  // Large GraphQL responses allocate and free many small blocks; keep freed
+  // memory instead of trimming and re-faulting it on every request.
+  mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+  mallopt(M_TOP_PAD, 64 * 1024 * 1024);
 
   // Block the stop signals before any thread starts, then wait for them here.
   sigset_t stop_signals;

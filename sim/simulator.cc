@@ -484,7 +484,10 @@ void Simulator::Impl::routes() {
     stats.reset();
     reply(res, 200, {{"ok", true}});
   });
-  server.Get("/_sim/state", [this](const httplib::Request&, httplib::Response& res) { reply(res, 200, dump_state(state)); });
+  server.Get("/_sim/state", [this](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_content(dump_state_text(state), kJson);
+  });
   server.Post("/_sim/load", [this](const httplib::Request& req, httplib::Response& res) {
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return reply(res, 400, {{"error", "body is not valid JSON"}});
@@ -514,8 +517,11 @@ void Simulator::Impl::routes() {
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        reply(res, res.status,
-              {{"statusCode", res.status}, {"message", "No route for " + req.method + " " + req.path}});
+        std::string message = "HTTP " + std::to_string(res.status);
+        if (res.status == 404) message = "No route for " + req.method + " " + req.path;
+        if (res.status == 400) message = "Bad request (a POST needs a Content-Length or a chunked body)";
+        if (res.status == 413) message = "Request body too large (form bodies: 8 kB; use application/json)";
+        reply(res, res.status, {{"statusCode", res.status}, {"message", message}});
         return httplib::Server::HandlerResponse::Handled;
       }));
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {

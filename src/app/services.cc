@@ -11,7 +11,7 @@ Result<std::unique_ptr<LiveServices>> LiveServices::create(const ConnectorConfig
   topts.verify_tls = options.verify_tls;
   topts.max_connections = options.max_connections;
   s->curl_ = net::make_curl_transport(topts);
-  s->transport_ = net::make_retrying_transport(s->curl_, net::RetryPolicy{}, net::system_clock(),
+  s->transport_ = net::make_retrying_transport(s->curl_, options.retry, net::system_clock(),
                                                static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
   s->fluent_tokens_ = make_fluent_token_source(*s->transport_, net::system_clock(), s->fluent_credentials_);
   s->ct_tokens_ = make_ct_token_source(*s->transport_, net::system_clock(), s->ct_credentials_);

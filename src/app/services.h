@@ -17,6 +17,7 @@ struct LiveServicesOptions {
   std::string data_dir;       // empty: no store
   bool verify_tls = true;
   size_t max_connections = 16;
+  net::RetryPolicy retry;
 };
 
 class LiveServices {

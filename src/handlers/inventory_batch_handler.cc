@@ -32,6 +32,7 @@ class InventoryBatchHandler : public MessageHandler {
     auto fail = [&](const Error& e) {
       summary.status = "FAILED";
       summary.reason = e.message;
+      summary.retryable = e.retryable() || e.code == ErrorCode::kUnauthenticated;
     };
     const Timestamp job_start = std::chrono::time_point_cast<std::chrono::nanoseconds>(svc.clock.now());
 

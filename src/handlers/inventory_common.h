@@ -2,6 +2,7 @@
 // lookup, parking failures, and metering a run.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -44,6 +45,16 @@ Result<JobSetting> read_job_setting(Services& svc, const Route& route, const Job
 
 // Parks failed items in the dead-letter store (when there is one).
 void park_failures(Services& svc, const JobRequest& request, const std::vector<ItemFailure>& failures);
+
+// Changes the quantity a position publishes (e.g. a partner's safety stock).
+using QuantityAdjuster = std::function<int64_t(const VirtualPosition& position, int64_t quantity, const Route& route)>;
+
+// The event path: re-reads from Fluent the positions a stock event names
+// (never trusting the event's quantities) and writes them to commercetools at
+// once. Events that are not about stock are skipped, with the reason in the
+// summary. InventoryUpsertHandler is this with no adjuster; plugins may pass one.
+void upsert_event_stock(const JobRequest& request, const Route& route, Services& svc, JobSummary& summary,
+                        const QuantityAdjuster& adjust);
 
 // Measures duration and requests of one run.
 class RunMeter {

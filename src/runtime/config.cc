@@ -96,7 +96,7 @@ Result<ConnectorConfig> parse_config(const std::string& text, const std::string&
   try {
     for (auto it = root.begin(); it != root.end(); ++it) {
       auto key = it->first.as<std::string>();
-      if (key != "routes" && key != "plugins" && key != "connector" && key != "schedules") {
+      if (key != "routes" && key != "plugins" && key != "schedules" && key != "events") {
         return config_error(file, line_of(it->first), "unknown top-level key \"" + key + "\"");
       }
     }
@@ -135,6 +135,25 @@ Result<ConnectorConfig> parse_config(const std::string& text, const std::string&
         if (path.is_relative() && !dir.empty()) path = dir / path;
         config.plugins.push_back(path.string());
       }
+    }
+    if (const auto schedules = root["schedules"]) {
+      if (!schedules.IsSequence()) return config_error(file, line_of(schedules), "schedules: must be a list");
+      for (const auto& node : schedules) {
+        ScheduleSpec spec;
+        spec.where = file + ":" + std::to_string(line_of(node));
+        if (!node.IsMap() || !node["job"] || !node["cron"]) {
+          return config_error(file, line_of(node), "a schedule needs job: and cron:");
+        }
+        spec.job = node["job"].as<std::string>();
+        spec.cron = node["cron"].as<std::string>();
+        if (node["account"]) spec.account = node["account"].as<std::string>();
+        if (node["retailer"]) spec.retailer = node["retailer"].as<std::string>();
+        config.schedules.push_back(std::move(spec));
+      }
+    }
+    if (const auto events = root["events"]) {
+      if (!events.IsMap()) return config_error(file, line_of(events), "events: must be a mapping");
+      if (events["default-route"]) config.default_event_route = events["default-route"].as<std::string>();
     }
   } catch (const YAML::Exception& e) {
     return config_error(file, e.mark.line + 1, e.msg);

@@ -55,11 +55,23 @@ struct Route {
   std::string where() const { return file + ":" + std::to_string(line); }
 };
 
+// A built-in scheduler entry: run `job` for (account, retailer) on `cron` (UTC).
+struct ScheduleSpec {
+  std::string job;
+  std::string cron;
+  std::string account;   // empty: FLUENT_ACCOUNT
+  std::string retailer;  // empty: every configured retailer
+  std::string where;     // file:line
+};
+
 struct ConnectorConfig {
   std::string file;                // path, or "<built-in>/connector.yml"
   std::filesystem::path dir;       // where documents are looked up first; empty for built-in
   std::vector<Route> routes;
   std::vector<std::string> plugins;  // shared libraries to load at start
+  std::vector<ScheduleSpec> schedules;  // none unless the file sets them
+  // Events whose name matches no route go to this route.
+  std::string default_event_route = "commercetools.connect.inventory.upsert";
 
   const Route* route(const std::string& name) const;
   // The text of a document named by a route prop: from `dir` if present there,

@@ -59,6 +59,7 @@ nlohmann::json JobSummary::to_json() const {
                       {"requestsByKind", requests_by_kind},
                       {"durationSeconds", duration_s}};
   if (!reason.empty()) j["reason"] = reason;
+  if (!ok()) j["retryable"] = retryable;
   j["window"] = {{"from", window_from ? nlohmann::json(format_timestamp_utc(*window_from)) : nlohmann::json()},
                  {"to", window_to ? nlohmann::json(format_timestamp_utc(*window_to)) : nlohmann::json()}};
   if (previous_end_after) j["previousEndDate"] = format_timestamp_utc(*previous_end_after);

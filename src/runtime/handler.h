@@ -44,6 +44,7 @@ struct JobSummary {
   std::string retailer;
   std::string status = "SUCCESSFUL";  // SUCCESSFUL or FAILED
   std::string reason;
+  bool retryable = false;  // FAILED for a reason that may pass on a later attempt (5xx, timeouts)
   bool dry_run = false;
   std::optional<Timestamp> window_from;
   std::optional<Timestamp> window_to;

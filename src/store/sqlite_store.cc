@@ -131,6 +131,15 @@ class SqliteStore : public Store {
     return out;
   }
 
+  Status remove_dead_letter(int64_t id) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "DELETE FROM dead_letters WHERE id=?");
+    if (!st.ok()) return db_error("prepare");
+    st.bind(1, id);
+    if (st.step() != SQLITE_DONE) return db_error("delete dead letter");
+    return ok_status();
+  }
+
  private:
   sqlite3* db_;
   std::string path_;

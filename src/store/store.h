@@ -42,6 +42,7 @@ class Store {
   virtual Result<std::vector<RunRecord>> recent_runs(int limit) = 0;
   virtual Status park(const std::vector<DeadLetter>& items) = 0;
   virtual Result<std::vector<DeadLetter>> dead_letters(int limit) = 0;
+  virtual Status remove_dead_letter(int64_t id) = 0;
 };
 
 // Opens (creating if needed) <dir>/fluent-ct.db.

@@ -196,3 +196,89 @@ nlohmann::json batch_setting(const nlohmann::json& state) {
 }
 
 }  // namespace fct::itest
+
+namespace fct::itest {
+
+Service::Service(const Simulator& sim, const std::string& data_dir, std::vector<std::string> args,
+                 std::map<std::string, std::string> extra_env) {
+  auto env_map = sim.connector_env(data_dir);
+  env_map["FLUENT_CT_API_KEY"] = kApiKey;
+  for (auto& [k, v] : extra_env) env_map[k] = v;
+  std::vector<std::string> env;
+  for (const auto& [k, v] : env_map) env.push_back(k + "=" + v);
+  std::vector<std::string> argv = {FCT_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto a = cstrings(argv);
+  auto e = cstrings(env);
+  log_ = data_dir + ".serve.log";
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe");
+  pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    dup2(fds[1], 1);
+    int log_fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(log_fd, 2);
+    int null_fd = open("/dev/null", O_RDONLY);
+    dup2(null_fd, 0);
+    close(fds[0]);
+    execve(a[0], a.data(), e.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string line;
+  char c;
+  while (read(fds[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  close(fds[0]);
+  auto colon = line.rfind(':');
+  if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    throw std::runtime_error("fluent-ct serve did not start: \"" + line + "\"\n" + slurp(log_));
+  }
+  port_ = std::stoi(line.substr(colon + 1));
+}
+
+Service::~Service() {
+  if (pid_ > 0) kill9();
+}
+
+int Service::terminate() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void Service::kill9() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::string Service::log() const { return slurp(log_); }
+
+Service::Reply Service::request(const std::string& method, const std::string& path, const std::string& body,
+                                std::map<std::string, std::string> headers, bool with_api_key) const {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(90, 0);
+  httplib::Headers h;
+  for (auto& [k, v] : headers) h.emplace(k, v);
+  if (with_api_key) h.emplace("Authorization", std::string("Bearer ") + kApiKey);
+  httplib::Result res = method == "PUT"    ? client.Put(path.c_str(), h, body, "application/json")
+                        : method == "POST" ? client.Post(path.c_str(), h, body, "application/json")
+                                           : client.Get(path.c_str(), h);
+  Reply reply;
+  if (!res) return reply;
+  reply.status = res->status;
+  reply.body = nlohmann::json::parse(res->body, nullptr, false);
+  return reply;
+}
+
+}  // namespace fct::itest

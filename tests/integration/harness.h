@@ -66,3 +66,41 @@ std::map<std::string, int64_t> entries_by_channel(const nlohmann::json& state);
 nlohmann::json batch_setting(const nlohmann::json& state);
 
 }  // namespace fct::itest
+
+namespace fct::itest {
+
+// `fluent-ct serve` as a child process on an ephemeral port.
+class Service {
+ public:
+  Service(const Simulator& sim, const std::string& data_dir, std::vector<std::string> args = {},
+          std::map<std::string, std::string> extra_env = {});
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  int port() const { return port_; }
+  int pid() const { return pid_; }
+  // SIGTERM and wait; returns the exit code (or 128+signal).
+  int terminate();
+  // kill -9, no cleanup.
+  void kill9();
+  // Where the service's stderr (its log) goes.
+  const std::string& log_path() const { return log_; }
+  std::string log() const;
+
+  struct Reply {
+    int status = 0;
+    nlohmann::json body;
+  };
+  Reply request(const std::string& method, const std::string& path, const std::string& body = "",
+                std::map<std::string, std::string> headers = {}, bool with_api_key = true) const;
+
+  static constexpr const char* kApiKey = "itest-api-key";
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+  std::string log_;
+};
+
+}  // namespace fct::itest

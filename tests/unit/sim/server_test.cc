@@ -284,6 +284,27 @@ TEST_F(SimServerTest, VirtualPositionsFilterByWindowAndProduct) {
   EXPECT_TRUE(bad_date.body["data"]["virtualPositions"].is_null());
 }
 
+TEST_F(SimServerTest, VirtualPositionsWithFragmentsAliasesAndAllFields) {
+  auto r = fluent(R"(
+    query Q { page: virtualPositions(first: 2, catalogue: {ref: "ATS:1"}) {
+      edges { node { ...Vp } cursor } pageInfo { hasNextPage hasPreviousPage } } }
+    fragment Vp on VirtualPosition {
+      id ref type status workflowRef workflowVersion productRef groupRef quantity createdOn updatedOn catalogue { ref } })");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  ASSERT_FALSE(r.body.contains("errors")) << r.raw;
+  const json& node = r.body["data"]["page"]["edges"][0]["node"];
+  EXPECT_EQ(node["ref"], "VP-000001");
+  EXPECT_EQ(node["type"], "AGGREGATE");
+  EXPECT_EQ(node["workflowRef"], "VIRTUALPOSITION::AGGREGATE");
+  EXPECT_EQ(node["catalogue"]["ref"], "ATS:1");
+  EXPECT_TRUE(node["groupRef"].is_null());
+  EXPECT_EQ(node["createdOn"].get<std::string>().size(), 24u);
+  EXPECT_EQ(r.body["data"]["page"]["pageInfo"]["hasPreviousPage"], false);
+
+  auto single = fluent(R"({ virtualPosition(ref: "VP-000002", catalogue: {ref: "ATS:1"}) { ref productRef quantity } })");
+  EXPECT_EQ(single.body["data"]["virtualPosition"]["productRef"], "SKU-000002") << single.raw;
+}
+
 TEST_F(SimServerTest, PageSizeAboveMaximumIsAnError) {
   auto r = fluent(kPositionsQuery, {{"catalogueRef", "ATS:1"}, {"first", 6000}});
   ASSERT_EQ(r.status, 200);
