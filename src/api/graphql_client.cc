@@ -1,5 +1,8 @@
 #include "api/graphql_client.h"
 
+#include <algorithm>
+#include <future>
+
 namespace fct {
 
 void RequestCounts::add(const std::string& kind, uint64_t n) {
@@ -95,20 +98,37 @@ Result<GraphQLReply> GraphQLClient::interpret(const net::HttpResponse& response)
   return reply;
 }
 
+void GraphQLClient::set_reply_retries(net::Clock* clock, int max_attempts, std::chrono::milliseconds initial_backoff) {
+  retry_clock_ = clock;
+  reply_attempts_ = std::max(1, max_attempts);
+  reply_backoff_ = initial_backoff;
+}
+
 Result<nlohmann::json> GraphQLClient::query(const std::string& kind, std::string_view document,
                                             const nlohmann::json& variables) {
-  for (int attempt = 0;; ++attempt) {
+  bool refreshed = false;
+  for (int attempt = 1;; ++attempt) {
     std::string token;
     FCT_ASSIGN_OR_RETURN(auto req, request(document, variables, &token));
     counts_.add(kind);
     auto response = transport_.perform(std::move(req));
-    if (response.status == 401 && attempt == 0) {
+    if (response.status == 401 && !refreshed) {
+      refreshed = true;  // one refresh per call: a second 401 is an answer
       tokens_.invalidate(token);
+      --attempt;
       continue;
     }
-    FCT_ASSIGN_OR_RETURN(auto reply, interpret(response));
-    if (!reply.errors.empty()) return classify_graphql_error(reply.errors[0], api_).context(kind);
-    return std::move(reply.data);
+    Result<nlohmann::json> result = [&]() -> Result<nlohmann::json> {
+      FCT_ASSIGN_OR_RETURN(auto reply, interpret(response));
+      if (!reply.errors.empty()) return classify_graphql_error(reply.errors[0], api_).context(kind);
+      return std::move(reply.data);
+    }();
+    bool transient = !result.ok() && (result.error().retryable() || result.error().code == ErrorCode::kProtocol);
+    if (!transient || attempt >= reply_attempts_ || !retry_clock_) return result;
+    auto delay = reply_backoff_ * (1 << std::min(attempt - 1, 6));
+    std::promise<void> waited;
+    retry_clock_->schedule_after(delay, [&waited] { waited.set_value(); });
+    waited.get_future().wait();
   }
 }
 

@@ -52,8 +52,14 @@ class GraphQLClient {
   // Transport errors and non-200 statuses become Errors; a 200 with GraphQL
   // errors is a reply (the caller decides, e.g. per alias).
   Result<GraphQLReply> interpret(const net::HttpResponse& response) const;
+  // Whole-reply retries in query(), on top of the transport's HTTP retries:
+  // for replies the transport cannot judge (invalid or truncated JSON,
+  // GraphQL errors marked temporary, 5xx that outlived the transport's
+  // attempts). Waits go through `clock`. Off (1 attempt) unless set.
+  void set_reply_retries(net::Clock* clock, int max_attempts, std::chrono::milliseconds initial_backoff);
+
   // request → send → interpret, refreshing the token once on 401; any GraphQL
-  // error becomes an Error. Counts one request of `kind`.
+  // error becomes an Error. Counts one request of `kind` per attempt.
   Result<nlohmann::json> query(const std::string& kind, std::string_view document, const nlohmann::json& variables);
 
   net::HttpTransport& transport() { return transport_; }
@@ -67,6 +73,9 @@ class GraphQLClient {
   std::string url_;
   std::string api_;
   RequestCounts& counts_;
+  net::Clock* retry_clock_ = nullptr;
+  int reply_attempts_ = 1;
+  std::chrono::milliseconds reply_backoff_{200};
 };
 
 }  // namespace fct

@@ -20,6 +20,8 @@ Result<std::unique_ptr<LiveServices>> LiveServices::create(const ConnectorConfig
   s->ct_ = std::make_unique<GraphQLClient>(*s->transport_, *s->ct_tokens_,
                                            s->ct_credentials_.api_url + "/" + s->ct_credentials_.project_key + "/graphql",
                                            "commercetools", s->counts_);
+  s->fluent_->set_reply_retries(&net::system_clock(), 4, std::chrono::milliseconds(200));
+  s->ct_->set_reply_retries(&net::system_clock(), 4, std::chrono::milliseconds(200));
   if (!options.data_dir.empty()) {
     FCT_ASSIGN_OR_RETURN(s->store_, open_sqlite_store(options.data_dir));
   }

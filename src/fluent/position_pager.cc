@@ -27,7 +27,7 @@ void PositionPager::prefetch(const std::string& after, int number) {
 
 Result<std::optional<PositionPage>> PositionPager::next() {
   if (done_) return std::optional<PositionPage>();
-  Fetched fetched = pending_.valid() ? pending_.get() : fetch("", ++number_);
+  Fetched fetched = pending_.valid() ? pending_.get() : fetch(query_.after, ++number_);
   if (!fetched.ok()) {
     done_ = true;
     return fetched.error();
@@ -81,6 +81,7 @@ Result<std::pair<PositionPage, std::string>> PositionPager::parse_page(const nlo
     if (edge.contains("cursor") && edge["cursor"].is_string()) cursor = edge["cursor"].get<std::string>();
   }
   if (has_next && cursor.empty()) return shape("hasNextPage is true but the last edge has no cursor");
+  page.end_cursor = cursor;
   return std::make_pair(std::move(page), has_next ? cursor : std::string());
 }
 

@@ -22,6 +22,7 @@ struct PositionQuery {
   std::vector<std::string> product_refs;  // empty: all
   std::vector<std::string> refs;          // virtual position refs; empty: all
   int page_size = 1000;
+  std::string after;                      // resume after this cursor; empty: from the start
 };
 
 struct InvalidPosition {
@@ -33,6 +34,7 @@ struct PositionPage {
   int number = 0;  // 1-based
   std::vector<VirtualPosition> positions;
   std::vector<InvalidPosition> invalid;  // nodes that failed validation, with the reason
+  std::string end_cursor;                // the last edge's cursor: resume after this page
 };
 
 class PositionPager {

@@ -13,6 +13,69 @@
 namespace fct {
 namespace {
 
+// Loads the checkpoint of an interrupted run of this same window, if any; a
+// checkpoint for another window is stale and dropped.
+std::optional<Checkpoint> load_resumable_checkpoint(Services& svc, const JobRequest& request, const SyncWindow& window) {
+  if (!svc.store || request.dry_run) return std::nullopt;
+  auto c = svc.store->load_checkpoint(request.job, request.account, request.retailer);
+  if (!c.ok()) {
+    spdlog::warn("{}: cannot read checkpoint: {}", request.job, c.error().message);
+    return std::nullopt;
+  }
+  if (!c->has_value()) return std::nullopt;
+  std::string from = window.from ? format_timestamp_utc(*window.from) : "";
+  if ((*c)->window_from == from && parse_timestamp((*c)->window_to).ok()) return **c;
+  (void)svc.store->clear_checkpoint(request.job, request.account, request.retailer);
+  return std::nullopt;
+}
+
+// Saves, after each page, how far every item has been written.
+class CheckpointWriter {
+ public:
+  CheckpointWriter(Services& svc, const JobRequest& request, const SyncWindow& window,
+                   const std::optional<Checkpoint>& resumed)
+      : svc_(svc), enabled_(svc.store && !request.dry_run) {
+    base_ = resumed.value_or(Checkpoint{request.job, request.account, request.retailer,
+                                        window.from ? format_timestamp_utc(*window.from) : "",
+                                        format_timestamp_utc(window.to), "", 0, 0, 0});
+  }
+  void read(const PositionPage& page) {
+    pages_[page.number] = {page.end_cursor, page.positions.size() + page.invalid.size()};
+    last_read_ = page.number;
+  }
+  int last_read() const { return last_read_; }
+  // Every item of pages ≤ completed is done; `failed` items failed so far.
+  void progress(int completed, size_t failed = 0) {
+    failed_ = std::max(failed_, failed);
+    if (!enabled_ || completed <= saved_) return;
+    Checkpoint c = base_;
+    for (auto it = pages_.begin(); it != pages_.end() && it->first <= completed;) {
+      c.cursor = it->second.first;
+      positions_ += static_cast<int64_t>(it->second.second);
+      it = pages_.erase(it);
+    }
+    if (c.cursor.empty()) return;  // the last page: nothing left to resume
+    c.pages = base_.pages + completed;
+    c.positions = base_.positions + positions_;
+    c.failed = base_.failed + static_cast<int64_t>(failed_);
+    saved_ = completed;
+    if (auto st = svc_.store->save_checkpoint(c); !st.ok()) spdlog::warn("checkpoint: {}", st.error().message);
+  }
+  void clear() {
+    if (enabled_) (void)svc_.store->clear_checkpoint(base_.job, base_.account, base_.retailer);
+  }
+
+ private:
+  Services& svc_;
+  bool enabled_;
+  Checkpoint base_;
+  std::map<int, std::pair<std::string, size_t>> pages_;  // page -> (end cursor, positions)
+  int last_read_ = 0;
+  int saved_ = 0;
+  int64_t positions_ = 0;
+  size_t failed_ = 0;
+};
+
 class InventoryBatchHandler : public MessageHandler {
  public:
   JobSummary handle(const JobRequest& request, const Route& route, Services& svc) override {
@@ -42,6 +105,8 @@ class InventoryBatchHandler : public MessageHandler {
     options->dry_run = request.dry_run;
     auto overlap = route.props.get_int("overlap-seconds", 300, 0, 7 * 24 * 3600);
     auto page_size = route.props.get_int("page-size", 1000, 1, 100000);
+    auto run_deadline = route.props.get_int("run-deadline-seconds", 4 * 3600, 1, 7 * 24 * 3600);
+    if (!run_deadline.ok()) return fail(run_deadline.error());
     if (!overlap.ok()) return fail(overlap.error());
     if (!page_size.ok()) return fail(page_size.error());
     auto docs = load_inventory_documents(svc.config, route);
@@ -59,6 +124,16 @@ class InventoryBatchHandler : public MessageHandler {
     const BatchSetting* setting = &job_setting->setting;
 
     SyncWindow window = plan_window(setting->previous_end, job_start, std::chrono::seconds(*overlap));
+    // A run that was interrupted (crash, deadline, outage) over the same window
+    // resumes after its last completed page instead of starting over.
+    auto checkpoint = load_resumable_checkpoint(svc, request, window);
+    if (checkpoint) {
+      window.to = *parse_timestamp(checkpoint->window_to);
+      summary.resumed_after_page = checkpoint->pages;
+      summary.positions_read = static_cast<uint64_t>(checkpoint->positions);
+      spdlog::info("{}: resuming window {} .. {} after page {}", request.job, checkpoint->window_from,
+                   checkpoint->window_to, checkpoint->pages);
+    }
     summary.window_from = window.from;
     summary.window_to = window.to;
     summary.previous_end_after = setting->previous_end;
@@ -88,11 +163,18 @@ class InventoryBatchHandler : public MessageHandler {
     std::unique_ptr<InventoryWriter> writer;
     PositionPager pager(svc.fluent, *positions_doc,
                         PositionQuery{setting->props.catalogue_ref, window.from, window.to, {}, {},
-                                      static_cast<int>(*page_size)});
+                                      static_cast<int>(*page_size), checkpoint ? checkpoint->cursor : ""});
+    CheckpointWriter checkpoints(svc, request, window, checkpoint);
+    const auto deadline = svc.clock.steady_now() + std::chrono::seconds(*run_deadline);
     SeenProducts seen;
     std::vector<ItemFailure> invalid;
     std::optional<Error> page_error;
     for (;;) {
+      if (svc.clock.steady_now() > deadline) {
+        page_error = make_error(ErrorCode::kDeadlineExceeded,
+                                "run deadline of " + std::to_string(*run_deadline) + " s (prop run-deadline-seconds) passed");
+        break;
+      }
       auto page = pager.next();
       if (!page.ok()) {
         page_error = page.error();
@@ -100,6 +182,7 @@ class InventoryBatchHandler : public MessageHandler {
       }
       if (!page->has_value()) break;
       auto& p = **page;
+      checkpoints.read(p);
       summary.positions_read += p.positions.size() + p.invalid.size();
       for (auto& bad : p.invalid) {
         spdlog::warn("{}: skipped: {}", request.job, bad.reason);
@@ -114,7 +197,11 @@ class InventoryBatchHandler : public MessageHandler {
         }
         desired.push_back({position.product_ref, desired_quantity(position, options->inactive_quantity)});
       }
-      if (desired.empty()) continue;
+      if (desired.empty()) {
+        if (writer) checkpoints.progress(writer->completed_through(p.number));
+        else checkpoints.progress(p.number);
+        continue;
+      }
       if (!writer) {
         auto channel_id = resolve_channel(svc.ct, docs->channel, setting->props.channel_key);
         if (!channel_id.ok()) {
@@ -123,7 +210,8 @@ class InventoryBatchHandler : public MessageHandler {
         }
         writer = std::make_unique<InventoryWriter>(svc.ct, std::move(docs->writer), *channel_id, *options);
       }
-      writer->add(std::move(desired));
+      writer->add(std::move(desired), p.number);
+      checkpoints.progress(writer->completed_through(p.number), writer->failures().size() + invalid.size());
     }
     WriterStats stats;
     std::vector<ItemFailure> failures;
@@ -134,7 +222,7 @@ class InventoryBatchHandler : public MessageHandler {
       failures = writer->failures();
     }
     summary.writes = stats;
-    summary.writes.failed += invalid.size();
+    summary.writes.failed += invalid.size() + (checkpoint ? static_cast<uint64_t>(checkpoint->failed) : 0);
     failures.insert(failures.end(), invalid.begin(), invalid.end());
     park_failures(svc, request, failures);
     for (size_t i = 0; i < failures.size() && i < JobSummary::kMaxReportedFailures; ++i) {
@@ -142,12 +230,19 @@ class InventoryBatchHandler : public MessageHandler {
     }
 
     if (page_error) {
+      checkpoints.progress(writer ? writer->completed_through(checkpoints.last_read()) : checkpoints.last_read(),
+                           failures.size());
       fail(*page_error);
-    } else if (!failures.empty()) {
-      fail(make_error(ErrorCode::kInternal, std::to_string(failures.size()) +
-                                                " item(s) failed and were parked in the dead-letter store; first: " +
-                                                failures.front().sku + ": " + failures.front().reason));
+    } else if (summary.writes.failed > 0) {
+      fail(make_error(ErrorCode::kInternal,
+                      std::to_string(summary.writes.failed) +
+                          " item(s) failed and were parked in the dead-letter store" +
+                          (failures.empty() ? std::string(" (by the interrupted run this one resumed)")
+                                            : "; first: " + failures.front().sku + ": " + failures.front().reason)));
     }
+    // The window is done (either way) unless reading stopped early: a later run
+    // starts it afresh or, after an interruption, resumes it.
+    if (!page_error) checkpoints.clear();
     record(summary.ok());
   }
 };

@@ -62,7 +62,7 @@ void upsert_event_stock(const JobRequest& request, const Route& route, Services&
   std::vector<ItemFailure> failures;
   // Positions named by product and by position ref, read in one pass each.
   for (int pass = 0; pass < 2; ++pass) {
-    PositionQuery q{props.catalogue_ref, std::nullopt, std::nullopt, {}, {}, 1000};
+    PositionQuery q{props.catalogue_ref, std::nullopt, std::nullopt, {}, {}, 1000, ""};
     (pass == 0 ? q.product_refs : q.refs) = pass == 0 ? refs.product_refs : refs.position_refs;
     if ((pass == 0 ? q.product_refs : q.refs).empty()) continue;
     PositionPager pager(svc.fluent, *positions_doc, q);

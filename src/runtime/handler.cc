@@ -63,6 +63,7 @@ nlohmann::json JobSummary::to_json() const {
   j["window"] = {{"from", window_from ? nlohmann::json(format_timestamp_utc(*window_from)) : nlohmann::json()},
                  {"to", window_to ? nlohmann::json(format_timestamp_utc(*window_to)) : nlohmann::json()}};
   if (previous_end_after) j["previousEndDate"] = format_timestamp_utc(*previous_end_after);
+  if (resumed_after_page > 0) j["resumedAfterPage"] = resumed_after_page;
   if (!failures.empty()) {
     auto& f = j["failures"] = nlohmann::json::array();
     for (const auto& x : failures) f.push_back({{"sku", x.sku}, {"quantity", x.quantity}, {"reason", x.reason}});
@@ -85,6 +86,9 @@ std::string JobSummary::to_text() const {
   std::snprintf(buf, sizeof buf, "  positions   %llu read, %llu superseded\n", (unsigned long long)positions_read,
                 (unsigned long long)positions_superseded);
   out += buf;
+  if (resumed_after_page > 0) {
+    out += "  resumed     after page " + std::to_string(resumed_after_page) + " of an interrupted run\n";
+  }
   std::snprintf(buf, sizeof buf, "  entries     %s%llu created, %llu updated, %llu unchanged, %llu failed\n",
                 dry_run ? "would be: " : "", (unsigned long long)writes.created, (unsigned long long)writes.updated,
                 (unsigned long long)writes.unchanged, (unsigned long long)writes.failed);

@@ -49,6 +49,7 @@ struct JobSummary {
   std::optional<Timestamp> window_from;
   std::optional<Timestamp> window_to;
   std::optional<Timestamp> previous_end_after;  // the watermark the run left
+  int64_t resumed_after_page = 0;      // > 0: an interrupted run's checkpoint was resumed
   uint64_t positions_read = 0;
   uint64_t positions_superseded = 0;  // an older update of a productRef seen again
   WriterStats writes;

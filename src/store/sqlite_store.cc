@@ -140,6 +140,41 @@ class SqliteStore : public Store {
     return ok_status();
   }
 
+  Result<std::optional<Checkpoint>> load_checkpoint(const std::string& job, const std::string& account,
+                                                    const std::string& retailer) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "SELECT window_from, window_to, cursor, pages, positions, failed FROM checkpoints "
+                      "WHERE job=? AND account=? AND retailer=?");
+    if (!st.ok()) return db_error("prepare");
+    st.bind(1, job).bind(2, account).bind(3, retailer);
+    if (st.step() != SQLITE_ROW) return std::optional<Checkpoint>();
+    return std::optional<Checkpoint>(
+        Checkpoint{job, account, retailer, st.text(0), st.text(1), st.text(2), st.integer(3), st.integer(4), st.integer(5)});
+  }
+
+  Status save_checkpoint(const Checkpoint& c) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "INSERT INTO checkpoints(job, account, retailer, window_from, window_to, cursor, pages, positions, "
+                      "failed, saved_at) VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(job, account, retailer) DO UPDATE SET "
+                      "window_from=excluded.window_from, window_to=excluded.window_to, cursor=excluded.cursor, "
+                      "pages=excluded.pages, positions=excluded.positions, failed=excluded.failed, "
+                      "saved_at=excluded.saved_at");
+    if (!st.ok()) return db_error("prepare");
+    st.bind(1, c.job).bind(2, c.account).bind(3, c.retailer).bind(4, c.window_from).bind(5, c.window_to);
+    st.bind(6, c.cursor).bind(7, c.pages).bind(8, c.positions).bind(9, c.failed).bind(10, now_iso());
+    if (st.step() != SQLITE_DONE) return db_error("save checkpoint");
+    return ok_status();
+  }
+
+  Status clear_checkpoint(const std::string& job, const std::string& account, const std::string& retailer) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "DELETE FROM checkpoints WHERE job=? AND account=? AND retailer=?");
+    if (!st.ok()) return db_error("prepare");
+    st.bind(1, job).bind(2, account).bind(3, retailer);
+    if (st.step() != SQLITE_DONE) return db_error("clear checkpoint");
+    return ok_status();
+  }
+
  private:
   sqlite3* db_;
   std::string path_;
@@ -156,6 +191,11 @@ CREATE TABLE IF NOT EXISTS runs(
 CREATE TABLE IF NOT EXISTS dead_letters(
   id INTEGER PRIMARY KEY, run_id INTEGER, job TEXT NOT NULL, key TEXT NOT NULL,
   payload TEXT NOT NULL, reason TEXT NOT NULL, parked_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoints(
+  job TEXT NOT NULL, account TEXT NOT NULL, retailer TEXT NOT NULL,
+  window_from TEXT NOT NULL, window_to TEXT NOT NULL, cursor TEXT NOT NULL,
+  pages INTEGER NOT NULL, positions INTEGER NOT NULL, failed INTEGER NOT NULL, saved_at TEXT NOT NULL,
+  PRIMARY KEY(job, account, retailer));
 )sql";
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,20 @@ struct DeadLetter {
   std::string parked_at;
 };
 
+// Where a batch run got to: every item of the pages up to `cursor` is done.
+// A run that restarts with the same window resumes after `cursor`.
+struct Checkpoint {
+  std::string job;
+  std::string account;
+  std::string retailer;
+  std::string window_from;  // ISO-8601 UTC, "" for a full sync
+  std::string window_to;
+  std::string cursor;       // Fluent cursor after the last completed page
+  int64_t pages = 0;        // pages completed
+  int64_t positions = 0;    // positions read in those pages
+  int64_t failed = 0;       // items that failed (parked) in those pages
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -43,6 +58,10 @@ class Store {
   virtual Status park(const std::vector<DeadLetter>& items) = 0;
   virtual Result<std::vector<DeadLetter>> dead_letters(int limit) = 0;
   virtual Status remove_dead_letter(int64_t id) = 0;
+  virtual Result<std::optional<Checkpoint>> load_checkpoint(const std::string& job, const std::string& account,
+                                                            const std::string& retailer) = 0;
+  virtual Status save_checkpoint(const Checkpoint& checkpoint) = 0;
+  virtual Status clear_checkpoint(const std::string& job, const std::string& account, const std::string& retailer) = 0;
 };
 
 // Opens (creating if needed) <dir>/fluent-ct.db.

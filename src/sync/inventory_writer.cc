@@ -38,25 +38,37 @@ InventoryWriter::~InventoryWriter() {
   }
 }
 
-void InventoryWriter::add(std::vector<DesiredQuantity> items) {
+void InventoryWriter::add(std::vector<DesiredQuantity> items, int page) {
   for (auto& d : items) {
+    outstanding_[page]++;
     // One item per SKU in the pipeline at a time, so an older quantity can never
     // land after a newer one; a later add() for a busy SKU waits its turn.
     auto [it, inserted] = active_.try_emplace(d.sku);
     if (!inserted) {
-      it->second = d.quantity;
+      if (it->second) done_with_page(it->second->second);  // an even newer one replaces it
+      it->second = std::make_pair(d.quantity, page);
       continue;
     }
-    lookups_.push_back(Item{std::move(d.sku), d.quantity, 0, {}, 0});
+    lookups_.push_back(Item{std::move(d.sku), d.quantity, 0, {}, 0, page});
   }
   pump(false);
 }
 
-void InventoryWriter::complete(const std::string& sku) {
-  auto it = active_.find(sku);
+void InventoryWriter::done_with_page(int page) {
+  auto it = outstanding_.find(page);
+  if (it != outstanding_.end() && --it->second == 0) outstanding_.erase(it);
+}
+
+int InventoryWriter::completed_through(int last_added) const {
+  return outstanding_.empty() ? last_added : std::min(last_added, outstanding_.begin()->first - 1);
+}
+
+void InventoryWriter::complete(const Item& item) {
+  done_with_page(item.page);
+  auto it = active_.find(item.sku);
   if (it == active_.end()) return;
   if (it->second) {
-    lookups_.push_back(Item{sku, *it->second, 0, {}, 0});
+    lookups_.push_back(Item{item.sku, it->second->first, 0, {}, 0, it->second->second});
     it->second.reset();
   } else {
     active_.erase(it);
@@ -228,13 +240,13 @@ void InventoryWriter::route(Item item, const InventoryEntry* existing) {
   PlannedWrite w = plan_write(item.sku, item.quantity, existing);
   if (w.kind == WriteKind::kUnchanged) {
     stats_.unchanged++;
-    complete(item.sku);
+    complete(item);
     return;
   }
   if (options_.dry_run) {
     (w.kind == WriteKind::kCreate ? stats_.created : stats_.updated)++;
     if (planned_.size() < kMaxPlanned) planned_.push_back(std::move(w));
-    complete(item.sku);
+    complete(item);
     return;
   }
   if (w.kind == WriteKind::kCreate) {
@@ -261,7 +273,7 @@ void InventoryWriter::handle_writes(CallKind kind, std::vector<Item>& items, con
     if (reply.data.is_object() && reply.data.contains(key) && reply.data[key].is_object()) value = &reply.data[key];
     if (value) {
       (kind == CallKind::kCreate ? stats_.created : stats_.updated)++;
-      complete(item.sku);
+      complete(item);
       continue;
     }
     auto eit = error_of.find(key);
@@ -294,8 +306,12 @@ void InventoryWriter::handle_writes(CallKind kind, std::vector<Item>& items, con
 }
 
 void InventoryWriter::retry_or_fail(Item item, CallKind queue, const Error& error) {
+  // kProtocol: a reply cut short or garbled; the write may or may not have
+  // happened, and replaying an absolute write (or a create, which then meets
+  // DuplicateField and is re-read) is safe.
   bool retry = error.retryable() || error.code == ErrorCode::kUnauthenticated || error.code == ErrorCode::kConflict ||
-               error.code == ErrorCode::kDuplicate || error.code == ErrorCode::kNotFound;
+               error.code == ErrorCode::kDuplicate || error.code == ErrorCode::kNotFound ||
+               error.code == ErrorCode::kProtocol;
   if (!retry || ++item.attempts >= options_.max_item_attempts) {
     fail(item, error.message);
     return;
@@ -310,7 +326,7 @@ void InventoryWriter::retry_or_fail(Item item, CallKind queue, const Error& erro
 void InventoryWriter::fail(const Item& item, const std::string& reason) {
   stats_.failed++;
   failures_.push_back(ItemFailure{item.sku, item.quantity, reason});
-  complete(item.sku);
+  complete(item);
 }
 
 }  // namespace fct

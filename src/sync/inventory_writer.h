@@ -71,8 +71,12 @@ class InventoryWriter {
   InventoryWriter& operator=(const InventoryWriter&) = delete;
   ~InventoryWriter();
 
-  // Queues items; returns once the backlog is within bounds (backpressure).
-  void add(std::vector<DesiredQuantity> items);
+  // Queues items read from page `page` (1, 2, … in order); returns once the
+  // backlog is within bounds (backpressure).
+  void add(std::vector<DesiredQuantity> items, int page = 0);
+  // The highest page p ≤ last_added such that every item of pages ≤ p is done
+  // (written, unchanged, or failed and reported): a safe resume point.
+  int completed_through(int last_added) const;
   // Completes every queued item. Call once, before reading the results.
   void finish();
 
@@ -89,6 +93,7 @@ class InventoryWriter {
     int attempts = 0;
     std::string entry_id;
     int64_t version = 0;
+    int page = 0;
   };
   enum class CallKind { kLookup, kCreate, kUpdate };
   struct Call {
@@ -105,8 +110,9 @@ class InventoryWriter {
   void handle_writes(CallKind kind, std::vector<Item>& items, const GraphQLReply& reply);
   void retry_or_fail(Item item, CallKind queue, const Error& error);
   void fail(const Item& item, const std::string& reason);
-  // The item for `sku` is done: start the waiting newer quantity, if any.
-  void complete(const std::string& sku);
+  // `item` is done: start the waiting newer quantity for its SKU, if any.
+  void complete(const Item& item);
+  void done_with_page(int page);
   void route(Item item, const InventoryEntry* existing);
   const std::string& batch_document(CallKind kind, size_t count);
   size_t backlog() const { return lookups_.size() + creates_.size() + updates_.size(); }
@@ -120,8 +126,9 @@ class InventoryWriter {
   std::deque<Item> creates_;
   std::deque<Item> updates_;
   std::unordered_map<uint64_t, Call> calls_;
-  // SKUs in the pipeline -> a newer quantity that arrived meanwhile.
-  std::unordered_map<std::string, std::optional<int64_t>> active_;
+  // SKUs in the pipeline -> a newer (quantity, page) that arrived meanwhile.
+  std::unordered_map<std::string, std::optional<std::pair<int64_t, int>>> active_;
+  std::map<int, size_t> outstanding_;  // page -> items not yet done
   uint64_t next_call_id_ = 1;
   std::map<std::pair<int, size_t>, std::string> batch_documents_;
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "harness.h"
 
@@ -92,6 +93,52 @@ TEST(Sync, WrongSecretFailsWithoutPrintingIt) {
   EXPECT_NE(result.out.find("FAILED"), std::string::npos);
   EXPECT_EQ((result.out + result.err).find("wrong-secret-value"), std::string::npos);
   EXPECT_EQ((result.out + result.err).find("sim-password"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fct::itest
+
+namespace fct::itest {
+namespace {
+
+TEST(Sync, InterruptedRunResumesFromItsCheckpoint) {
+  Simulator sim({"--positions", "3000", "--latency-ms", "40"});
+  TempDir dir;
+  std::string config = dir.path() + "/connector.yml";
+  auto write_config = [&](int deadline_s) {
+    std::ofstream out(config);
+    out << "routes:\n  - name: batch-inventory-sync\n    handler: InventoryBatchHandler\n    props:\n"
+        << "      page-size: 100\n      run-deadline-seconds: " << deadline_s << "\n";
+  };
+  write_config(1);
+  auto setting_before = batch_setting(sim.state());
+  auto first = run_connector(sim, {"batch-inventory-sync", "--json", "--config", config}, dir.path() + "/data");
+  ASSERT_EQ(first.exit_code, 1) << first.out << first.err;
+  auto s1 = nlohmann::json::parse(first.out);
+  EXPECT_NE(s1["reason"].get<std::string>().find("run deadline"), std::string::npos) << s1.dump(2);
+  EXPECT_EQ(s1["retryable"], true);
+  EXPECT_LT(s1["positionsRead"].get<int>(), 3000);
+  // A FAILED run leaves the watermark where it was.
+  EXPECT_EQ(batch_setting(sim.state()).value("previousEndDate", nlohmann::json()),
+            setting_before.value("previousEndDate", nlohmann::json()));
+
+  write_config(3600);
+  sim.post("/_sim/stats/reset", nlohmann::json::object());
+  auto second = run_connector(sim, {"batch-inventory-sync", "--json", "--config", config}, dir.path() + "/data");
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  auto s2 = nlohmann::json::parse(second.out);
+  EXPECT_GT(s2.value("resumedAfterPage", 0), 0) << s2.dump(2);
+  EXPECT_EQ(s2["positionsRead"], 3000);  // the resumed pages count, once
+  // The resumed run read fewer pages than the whole catalogue.
+  EXPECT_LT(sim.stats().value("fluent.graphql.virtualPositions", 0), 30);
+  auto state = sim.state();
+  auto entries = entries_by_channel(state);
+  EXPECT_EQ(entries.size(), 3000u);
+  for (const auto& p : state["fluent"]["positions"]) {
+    int64_t want = p["status"] == "ACTIVE" ? p["quantity"].get<int64_t>() : 0;
+    ASSERT_EQ(entries["ct-fluent-channel/" + p["productRef"].get<std::string>()], want) << p.dump();
+  }
+  EXPECT_EQ(batch_setting(state)["lastRun"]["status"], "SUCCESSFUL");
 }
 
 }  // namespace

@@ -155,3 +155,38 @@ TEST_F(WriterTest, KeepsManyRequestsInFlight) {
 
 }  // namespace
 }  // namespace fct
+
+namespace fct {
+namespace {
+
+TEST_F(WriterTest, CompletedThroughTracksTheOldestUnfinishedPage) {
+  transport_.hold(true);
+  WriterOptions o;
+  o.lookup_batch = 10;
+  auto w = writer(o);
+  w->add(items(10, 1, 0), 1);
+  w->add(items(10, 1, 10), 2);
+  EXPECT_EQ(w->completed_through(2), 0);  // page 1's lookup is still in flight
+  transport_.release_one();                // page 1's lookup answers; its creates get queued
+  transport_.hold(false);
+  transport_.release_all();
+  w->finish();
+  EXPECT_EQ(w->completed_through(2), 2);
+  EXPECT_EQ(w->stats().created, 20u);
+}
+
+TEST_F(WriterTest, NewerQuantityForABusySkuWaitsItsTurn) {
+  transport_.hold(true);
+  auto w = writer();
+  w->add({{"SKU-1", 5}}, 1);
+  w->add({{"SKU-1", 9}}, 2);  // arrives while the first is in flight
+  transport_.hold(false);
+  transport_.release_all();
+  w->finish();
+  EXPECT_EQ(ct_.entries["SKU-1"].quantity, 9);
+  EXPECT_EQ(ct_.entries.size(), 1u);
+  EXPECT_EQ(w->completed_through(2), 2);
+}
+
+}  // namespace
+}  // namespace fct

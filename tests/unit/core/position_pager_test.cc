@@ -70,7 +70,7 @@ TEST(PositionPager, FollowsCursorsAndSendsTheWindow) {
   testing::StaticTokens tokens;
   RequestCounts counts;
   GraphQLClient client(transport, tokens, "http://fluent/graphql", "Fluent", counts);
-  PositionQuery q{"ATS:1", *parse_timestamp("2024-01-01T00:00:00Z"), *parse_timestamp("2024-01-02T00:00:00Z"), {}, {}, 2};
+  PositionQuery q{"ATS:1", *parse_timestamp("2024-01-01T00:00:00Z"), *parse_timestamp("2024-01-02T00:00:00Z"), {}, {}, 2, ""};
   PositionPager pager(client, "query Q { x }", q);
   std::vector<std::string> skus;
   for (;;) {
