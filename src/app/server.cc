@@ -92,11 +92,15 @@ struct ApiServer::Impl {
       for (;;) {
         auto m = queue.get(std::stoll(req.matches[1]));
         if (!m.ok()) return error_reply(res, 503, m.error().message);
-        if (!m->has_value()) return error_reply(res, 404, "no job " + std::string(req.matches[1]));
-        const auto& state = (*m)->state;
-        bool final = state == "SUCCESSFUL" || state == "FAILED" || state == "dead";
         auto left = deadline - std::chrono::steady_clock::now();
-        if (final || left <= std::chrono::seconds(0)) return json_reply(res, 200, job_json(**m));
+        if (!m->has_value()) {
+          // Ids are sequential: with ?wait, a job about to be queued (e.g. by the scheduler) is waited for too.
+          if (left <= std::chrono::seconds(0)) return error_reply(res, 404, "no job " + std::string(req.matches[1]));
+        } else {
+          const auto& state = (*m)->state;
+          bool final = state == "SUCCESSFUL" || state == "FAILED" || state == "dead";
+          if (final || left <= std::chrono::seconds(0)) return json_reply(res, 200, job_json(**m));
+        }
         connector.wait_for_change(std::min(std::chrono::duration_cast<std::chrono::milliseconds>(left),
                                            std::chrono::milliseconds(1000)));
       }

@@ -92,7 +92,8 @@ Result<ConnectorConfig> parse_config(const std::string& text, const std::string&
   } catch (const YAML::Exception& e) {
     return config_error(file, e.mark.line + 1, "invalid YAML: " + e.msg);
   }
-  if (!root.IsMap()) return config_error(file, 1, "expected a mapping with a routes: list");
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);  // an empty file: the defaults
+  if (!root.IsMap()) return config_error(file, 1, "expected a mapping (routes:, plugins:, schedules:, events:)");
   try {
     for (auto it = root.begin(); it != root.end(); ++it) {
       auto key = it->first.as<std::string>();
@@ -100,8 +101,8 @@ Result<ConnectorConfig> parse_config(const std::string& text, const std::string&
         return config_error(file, line_of(it->first), "unknown top-level key \"" + key + "\"");
       }
     }
-    const YAML::Node routes = root["routes"];
-    if (!routes || !routes.IsSequence()) return config_error(file, 1, "routes: must be a list");
+    const YAML::Node routes = root["routes"] ? root["routes"] : YAML::Node(YAML::NodeType::Sequence);
+    if (!routes.IsSequence()) return config_error(file, line_of(routes), "routes: must be a list");
     for (const auto& node : routes) {
       if (!node.IsMap()) return config_error(file, line_of(node), "a route must be a mapping with name, handler, props");
       Route route;

@@ -242,3 +242,56 @@ TEST(Serve, TenConcurrentTriggersGiveOneRunPlusAtMostOneFollowUp) {
 
 }  // namespace
 }  // namespace fct::itest
+
+namespace fct::itest {
+namespace {
+
+TEST(Serve, BuiltInSchedulerRunsConfiguredJobs) {
+  Simulator sim({"--positions", "30"});
+  TempDir dir;
+  std::string config = dir.path() + "/connector.yml";
+  {
+    std::ofstream out(config);
+    out << "schedules:\n  - job: batch-inventory-sync\n    cron: \"@every 1s\"\n";
+  }
+  Service service(sim, dir.path() + "/data", {"--config", config});
+  auto job = wait_job(service, 1);  // the first message the scheduler queues
+  EXPECT_EQ(job.body["state"], "SUCCESSFUL") << job.body.dump(2) << service.log();
+  EXPECT_EQ(entries_by_channel(sim.state()).size(), 30u);
+  EXPECT_NE(service.log().find("scheduler: batch-inventory-sync"), std::string::npos);
+}
+
+TEST(Serve, BadScheduleFailsAtStartNamingFileAndLine) {
+  Simulator sim;
+  TempDir dir;
+  std::string config = dir.path() + "/connector.yml";
+  {
+    std::ofstream out(config);
+    out << "schedules:\n  - job: batch-inventory-sync\n    cron: \"*/0 * * * *\"\n";
+  }
+  auto env = sim.connector_env(dir.path());
+  env["FLUENT_CT_API_KEY"] = "k";
+  auto result = run_process({FCT_BIN, "serve", "--listen", "127.0.0.1:0", "--config", config}, env);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(config + ":2"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("minute field"), std::string::npos) << result.err;
+}
+
+TEST(Serve, UnknownHandlerFailsAtStartNamingFileAndLine) {
+  Simulator sim;
+  TempDir dir;
+  std::string config = dir.path() + "/connector.yml";
+  {
+    std::ofstream out(config);
+    out << "routes:\n  - name: my-job\n    handler: NoSuchHandler\n";
+  }
+  auto env = sim.connector_env(dir.path());
+  env["FLUENT_CT_API_KEY"] = "k";
+  auto result = run_process({FCT_BIN, "serve", "--listen", "127.0.0.1:0", "--config", config}, env);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(config + ":2"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("NoSuchHandler"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace fct::itest
