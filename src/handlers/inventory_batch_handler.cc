@@ -34,11 +34,11 @@ class CheckpointWriter {
  public:
   CheckpointWriter(Services& svc, const JobRequest& request, const SyncWindow& window,
                    const std::optional<Checkpoint>& resumed)
-      : svc_(svc), enabled_(svc.store && !request.dry_run) {
-    base_ = resumed.value_or(Checkpoint{request.job, request.account, request.retailer,
-                                        window.from ? format_timestamp_utc(*window.from) : "",
-                                        format_timestamp_utc(window.to), "", 0, 0, 0});
-  }
+      : svc_(svc),
+        enabled_(svc.store && !request.dry_run),
+        base_(resumed.value_or(Checkpoint{request.job, request.account, request.retailer,
+                                          window.from ? format_timestamp_utc(*window.from) : "",
+                                          format_timestamp_utc(window.to), "", 0, 0, 0})) {}
   void read(const PositionPage& page) {
     pages_[page.number] = {page.end_cursor, page.positions.size() + page.invalid.size()};
     last_read_ = page.number;
@@ -103,9 +103,10 @@ class InventoryBatchHandler : public MessageHandler {
     auto options = inventory_options(route);
     if (!options.ok()) return fail(options.error());
     options->dry_run = request.dry_run;
-    auto overlap = route.props.get_int("overlap-seconds", 300, 0, 7 * 24 * 3600);
+    constexpr int64_t kWeek = int64_t{7} * 24 * 3600;
+    auto overlap = route.props.get_int("overlap-seconds", 300, 0, kWeek);
     auto page_size = route.props.get_int("page-size", 1000, 1, 100000);
-    auto run_deadline = route.props.get_int("run-deadline-seconds", 4 * 3600, 1, 7 * 24 * 3600);
+    auto run_deadline = route.props.get_int("run-deadline-seconds", int64_t{4} * 3600, 1, kWeek);
     if (!run_deadline.ok()) return fail(run_deadline.error());
     if (!overlap.ok()) return fail(overlap.error());
     if (!page_size.ok()) return fail(page_size.error());

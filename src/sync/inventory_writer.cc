@@ -88,7 +88,7 @@ void InventoryWriter::pump(bool finishing) {
       std::lock_guard lock(mu_);
       ready.swap(done_);
     }
-    for (auto& [id, response] : ready) handle(id, std::move(response));
+    for (const auto& [id, response] : ready) handle(id, response);
     while (calls_.size() < options_.concurrency && submit_one(finishing)) {
     }
     if (calls_.empty()) {
@@ -190,7 +190,7 @@ void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
   });
 }
 
-void InventoryWriter::handle(uint64_t id, net::HttpResponse response) {
+void InventoryWriter::handle(uint64_t id, const net::HttpResponse& response) {
   auto node = calls_.extract(id);
   if (node.empty()) return;
   Call call = std::move(node.mapped());
@@ -228,7 +228,9 @@ void InventoryWriter::handle_lookup(std::vector<Item>& items, const GraphQLReply
       for (auto& item : items) fail(item, entry.error().message);
       return;
     }
-    existing.emplace(entry->sku, std::move(entry).value());
+    InventoryEntry e = std::move(entry).value();
+    std::string sku = e.sku;
+    existing.emplace(std::move(sku), std::move(e));
   }
   for (auto& item : items) {
     auto it = existing.find(item.sku);

@@ -105,7 +105,7 @@ class InventoryWriter {
   void pump(bool finishing);
   bool submit_one(bool finishing);
   void submit(CallKind kind, std::vector<Item> items);
-  void handle(uint64_t id, net::HttpResponse response);
+  void handle(uint64_t id, const net::HttpResponse& response);
   void handle_lookup(std::vector<Item>& items, const GraphQLReply& reply);
   void handle_writes(CallKind kind, std::vector<Item>& items, const GraphQLReply& reply);
   void retry_or_fail(Item item, CallKind queue, const Error& error);
