@@ -15,6 +15,7 @@ PACKAGES=(
   libssl-dev                # TLS, webhook signatures
   libgtest-dev libgmock-dev # tests (through ctest)
   libbenchmark-dev          # micro-benchmarks in bench/
+  time python3              # bench/run_bench.py: peak RSS and CPU via /usr/bin/time -v
 )
 
 missing=()

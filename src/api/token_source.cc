@@ -15,6 +15,22 @@ class OAuthTokenSource : public TokenSource {
   Result<std::string> token() override {
     std::lock_guard lock(mu_);
     if (!token_.empty() && clock_.steady_now() < refresh_at_) return token_;
+    // The transport retries 5xx and timeouts; a garbled reply is retried here.
+    Result<std::string> result = fetch();
+    for (int attempt = 1; attempt < 3 && !result.ok() && result.error().code == ErrorCode::kProtocol; ++attempt) {
+      result = fetch();
+    }
+    return result;
+  }
+
+  void invalidate(const std::string& stale) override {
+    std::lock_guard lock(mu_);
+    if (token_ == stale) token_.clear();
+  }
+
+ private:
+  // REQUIRES: mu_ held.
+  Result<std::string> fetch() {
     auto response = transport_.perform(request_);
     if (response.status == 0) return response.error->context(api_ + " token request");
     if (response.status != 200) {
@@ -44,12 +60,6 @@ class OAuthTokenSource : public TokenSource {
     return token_;
   }
 
-  void invalidate(const std::string& stale) override {
-    std::lock_guard lock(mu_);
-    if (token_ == stale) token_.clear();
-  }
-
- private:
   net::HttpTransport& transport_;
   net::Clock& clock_;
   net::HttpRequest request_;

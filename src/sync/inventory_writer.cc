@@ -49,7 +49,7 @@ void InventoryWriter::add(std::vector<DesiredQuantity> items, int page) {
       it->second = std::make_pair(d.quantity, page);
       continue;
     }
-    lookups_.push_back(Item{std::move(d.sku), d.quantity, 0, {}, 0, page});
+    lookups_.push_back(Item{std::move(d.sku), d.quantity, 0, 0, {}, 0, page});
   }
   pump(false);
 }
@@ -68,7 +68,7 @@ void InventoryWriter::complete(const Item& item) {
   auto it = active_.find(item.sku);
   if (it == active_.end()) return;
   if (it->second) {
-    lookups_.push_back(Item{item.sku, it->second->first, 0, {}, 0, it->second->second});
+    lookups_.push_back(Item{item.sku, it->second->first, 0, 0, {}, 0, it->second->second});
     it->second.reset();
   } else {
     active_.erase(it);
@@ -290,7 +290,8 @@ void InventoryWriter::handle_writes(CallKind kind, std::vector<Item>& items, con
     if (e.code == ErrorCode::kConflict && kind == CallKind::kUpdate) {
       stats_.conflicts_resolved++;
       const auto& ext = err->value("extensions", nlohmann::json::object());
-      if (ext.contains("currentVersion") && ext["currentVersion"].is_number_integer() && ++item.attempts < options_.max_item_attempts) {
+      if (ext.contains("currentVersion") && ext["currentVersion"].is_number_integer() &&
+          ++item.conflicts < options_.max_item_conflicts) {
         item.version = ext["currentVersion"].get<int64_t>();
         updates_.push_back(std::move(item));
       } else {
@@ -308,13 +309,19 @@ void InventoryWriter::handle_writes(CallKind kind, std::vector<Item>& items, con
 }
 
 void InventoryWriter::retry_or_fail(Item item, CallKind queue, const Error& error) {
+  // Two budgets: losing a race to another writer (409, DuplicateField, a
+  // deleted entry) is resolved by re-reading and is not a fault; transient
+  // faults (5xx, timeouts, garbled replies, 401) are. A hot SKU that another
+  // writer keeps changing still ends after max_item_conflicts rounds.
+  bool conflict = error.code == ErrorCode::kConflict || error.code == ErrorCode::kDuplicate ||
+                  error.code == ErrorCode::kNotFound;
   // kProtocol: a reply cut short or garbled; the write may or may not have
   // happened, and replaying an absolute write (or a create, which then meets
   // DuplicateField and is re-read) is safe.
-  bool retry = error.retryable() || error.code == ErrorCode::kUnauthenticated || error.code == ErrorCode::kConflict ||
-               error.code == ErrorCode::kDuplicate || error.code == ErrorCode::kNotFound ||
-               error.code == ErrorCode::kProtocol;
-  if (!retry || ++item.attempts >= options_.max_item_attempts) {
+  bool transient = error.retryable() || error.code == ErrorCode::kUnauthenticated || error.code == ErrorCode::kProtocol;
+  bool retry = conflict ? ++item.conflicts < options_.max_item_conflicts
+                        : transient && ++item.attempts < options_.max_item_attempts;
+  if (!retry) {
     fail(item, error.message);
     return;
   }

@@ -45,7 +45,8 @@ struct WriterOptions {
   size_t lookup_batch = 250;   // SKUs per lookup (≤ 500, commercetools' limit)
   size_t write_batch = 50;     // aliased mutations per request; 1 = one per request
   size_t concurrency = 8;      // requests in flight
-  int max_item_attempts = 5;
+  int max_item_attempts = 8;    // transient faults (5xx, timeouts, garbled replies, 401) per item
+  int max_item_conflicts = 25;  // lost races (409, DuplicateField) per item, each resolved by a re-read
   bool dry_run = false;        // look up and diff, write nothing
 };
 
@@ -90,7 +91,8 @@ class InventoryWriter {
   struct Item {
     std::string sku;
     int64_t quantity = 0;
-    int attempts = 0;
+    int attempts = 0;   // transient faults met
+    int conflicts = 0;  // races lost to other writers
     std::string entry_id;
     int64_t version = 0;
     int page = 0;
