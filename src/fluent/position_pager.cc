@@ -22,7 +22,20 @@ PositionPager::Fetched PositionPager::fetch(const std::string& after, int number
 }
 
 void PositionPager::prefetch(const std::string& after, int number) {
-  pending_ = std::async(std::launch::async, [this, after, number] { return fetch(after, number); });
+  arrived_ = false;
+  pending_ = std::async(std::launch::async, [this, after, number] {
+    auto fetched = fetch(after, number);
+    // The future turns ready only when this returns; arrived_ lets ready()
+    // say yes a moment earlier, and next() then waits only for the return.
+    arrived_ = true;
+    if (notify_) notify_();
+    return fetched;
+  });
+}
+
+bool PositionPager::ready() const {
+  return done_ || !pending_.valid() || arrived_ ||
+         pending_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
 Result<std::optional<PositionPage>> PositionPager::next() {

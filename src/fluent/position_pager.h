@@ -3,6 +3,8 @@
 // are held in memory.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <future>
 #include <optional>
 #include <string>
@@ -47,6 +49,11 @@ class PositionPager {
   // The next page, or nullopt after the last one. An error (transport,
   // GraphQL, unexpected shape) ends the stream.
   Result<std::optional<PositionPage>> next();
+  // True when next() will not block.
+  bool ready() const;
+  // Called on the fetching thread whenever a prefetched page has arrived.
+  // REQUIRES: set before the first next().
+  void on_ready(std::function<void()> notify) { notify_ = std::move(notify); }
 
   // Parses one virtualPositions reply: the page and the cursor to continue from
   // (empty when there is no next page). Exposed for tests.
@@ -61,6 +68,8 @@ class PositionPager {
   std::string document_;
   PositionQuery query_;
   std::future<Fetched> pending_;
+  std::function<void()> notify_;
+  std::atomic<bool> arrived_{false};
   bool done_ = false;
   int number_ = 0;
 };

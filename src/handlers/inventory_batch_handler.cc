@@ -161,10 +161,17 @@ class InventoryBatchHandler : public MessageHandler {
     // 2–5. Page through positions; on the first one, resolve the channel (so a
     // window with no changes makes no commercetools call at all); look up, diff
     // and write in batches.
+    // Declared before the pager: its fetching thread may still call the waker
+    // while the pager's destructor waits for it.
     std::unique_ptr<InventoryWriter> writer;
+    std::atomic<InventoryWriter*> waker{nullptr};
     PositionPager pager(svc.fluent, *positions_doc,
                         PositionQuery{setting->props.catalogue_ref, window.from, window.to, {}, {},
                                       static_cast<int>(*page_size), checkpoint ? checkpoint->cursor : ""});
+    // While the next page is on its way, the writer keeps its connections busy.
+    pager.on_ready([&waker] {
+      if (auto* w = waker.load()) w->wake();
+    });
     CheckpointWriter checkpoints(svc, request, window, checkpoint);
     const auto deadline = svc.clock.steady_now() + std::chrono::seconds(*run_deadline);
     SeenProducts seen;
@@ -176,6 +183,7 @@ class InventoryBatchHandler : public MessageHandler {
                                 "run deadline of " + std::to_string(*run_deadline) + " s (prop run-deadline-seconds) passed");
         break;
       }
+      if (writer) writer->work_until([&pager] { return pager.ready(); });
       auto page = pager.next();
       if (!page.ok()) {
         page_error = page.error();
@@ -210,6 +218,7 @@ class InventoryBatchHandler : public MessageHandler {
           return record(false);
         }
         writer = std::make_unique<InventoryWriter>(svc.ct, std::move(docs->writer), *channel_id, *options);
+        waker = writer.get();
       }
       writer->add(std::move(desired), p.number);
       checkpoints.progress(writer->completed_through(p.number), writer->failures().size() + invalid.size());

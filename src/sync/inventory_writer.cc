@@ -77,6 +77,33 @@ void InventoryWriter::complete(const Item& item) {
 
 void InventoryWriter::finish() { pump(true); }
 
+void InventoryWriter::wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void InventoryWriter::work_until(const std::function<bool()>& ready) {
+  for (;;) {
+    std::deque<std::pair<uint64_t, net::HttpResponse>> replies;
+    {
+      std::lock_guard lock(mu_);
+      replies.swap(done_);
+      woken_ = false;
+    }
+    for (const auto& [id, response] : replies) handle(id, response);
+    while (calls_.size() < options_.concurrency && submit_one(false)) {
+    }
+    if (ready()) return;
+    std::unique_lock lock(mu_);
+    // ready() became true before we took the lock: wake() set woken_ (the
+    // caller's notifier runs after the state ready() reads is set).
+    cv_.wait(lock, [&] { return !done_.empty() || woken_; });
+  }
+}
+
 void InventoryWriter::pump(bool finishing) {
   // Bound on queued items before add() blocks: enough to keep every
   // connection busy while the next Fluent page arrives.

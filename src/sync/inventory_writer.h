@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -80,6 +81,12 @@ class InventoryWriter {
   int completed_through(int last_added) const;
   // Completes every queued item. Call once, before reading the results.
   void finish();
+  // Keeps requests flowing (handles replies, fills free connection slots)
+  // until `ready()` is true, e.g. while the next Fluent page is on its way.
+  // `ready` is re-checked after every reply and after every wake().
+  void work_until(const std::function<bool()>& ready);
+  // Wakes work_until() from another thread (e.g. when a page arrived).
+  void wake();
 
   const WriterStats& stats() const { return stats_; }
   const std::vector<ItemFailure>& failures() const { return failures_; }
@@ -137,6 +144,7 @@ class InventoryWriter {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<uint64_t, net::HttpResponse>> done_;
+  bool woken_ = false;
 
   WriterStats stats_;
   std::vector<ItemFailure> failures_;
