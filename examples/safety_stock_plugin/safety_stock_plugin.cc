@@ -23,25 +23,18 @@ namespace partner {
 class SafetyStockUpsertHandler : public fct::MessageHandler {
  public:
   fct::JobSummary handle(const fct::JobRequest& request, const fct::Route& route, fct::Services& svc) override {
-    fct::JobSummary summary;
-    summary.job = request.job;
-    summary.account = request.account;
-    summary.retailer = request.retailer;
-    fct::RunMeter meter(svc);
-    auto safety = route.props.get_int("safety-stock", 0, 0, 1'000'000);
-    if (!safety.ok()) {
-      summary.status = "FAILED";
-      summary.reason = safety.error().message;
-      return summary;
-    }
-    int64_t hold_back = *safety;
-    fct::upsert_event_stock(request, route, svc, summary,
-                            [hold_back](const fct::VirtualPosition&, int64_t quantity, const fct::Route&) {
-                              return std::max<int64_t>(0, quantity - hold_back);
-                            });
-    meter.finish(summary);
-    if (summary.ok() && summary.reason.empty()) summary.reason = "safety stock " + std::to_string(hold_back) + " held back";
-    return summary;
+    return fct::metered_run(request, svc, [&](fct::JobSummary& summary) {
+      auto safety = route.props.get_int("safety-stock", 0, 0, 1'000'000);
+      if (!safety.ok()) return fct::mark_failed(summary, safety.error());
+      int64_t hold_back = *safety;
+      fct::upsert_event_stock(request, route, svc, summary,
+                              [hold_back](const fct::VirtualPosition&, int64_t quantity, const fct::Route&) {
+                                return std::max<int64_t>(0, quantity - hold_back);
+                              });
+      if (summary.ok() && summary.reason.empty()) {
+        summary.reason = "safety stock " + std::to_string(hold_back) + " held back";
+      }
+    });
   }
 };
 

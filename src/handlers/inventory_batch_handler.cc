@@ -79,24 +79,12 @@ class CheckpointWriter {
 class InventoryBatchHandler : public MessageHandler {
  public:
   JobSummary handle(const JobRequest& request, const Route& route, Services& svc) override {
-    JobSummary summary;
-    summary.job = request.job;
-    summary.account = request.account;
-    summary.retailer = request.retailer;
-    summary.dry_run = request.dry_run;
-    RunMeter meter(svc);
-    run(request, route, svc, summary);
-    meter.finish(summary);
-    return summary;
+    return metered_run(request, svc, [&](JobSummary& summary) { run(request, route, svc, summary); });
   }
 
  private:
   void run(const JobRequest& request, const Route& route, Services& svc, JobSummary& summary) {
-    auto fail = [&](const Error& e) {
-      summary.status = "FAILED";
-      summary.reason = e.message;
-      summary.retryable = e.retryable() || e.code == ErrorCode::kUnauthenticated;
-    };
+    auto fail = [&](const Error& e) { mark_failed(summary, e); };
     const Timestamp job_start = std::chrono::time_point_cast<std::chrono::nanoseconds>(svc.clock.now());
 
     // Route props and documents.

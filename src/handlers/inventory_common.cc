@@ -93,6 +93,24 @@ void park_failures(Services& svc, const JobRequest& request, const std::vector<I
   if (!st.ok()) spdlog::error("could not park {} failed item(s): {}", failures.size(), st.error().message);
 }
 
+JobSummary metered_run(const JobRequest& request, Services& svc, const std::function<void(JobSummary&)>& body) {
+  JobSummary summary;
+  summary.job = request.job;
+  summary.account = request.account;
+  summary.retailer = request.retailer;
+  summary.dry_run = request.dry_run;
+  RunMeter meter(svc);
+  body(summary);
+  meter.finish(summary);
+  return summary;
+}
+
+void mark_failed(JobSummary& summary, const Error& error) {
+  summary.status = "FAILED";
+  summary.reason = error.message;
+  summary.retryable = error.retryable() || error.code == ErrorCode::kUnauthenticated;
+}
+
 RunMeter::RunMeter(Services& svc)
     : svc_(svc),
       started_(svc.clock.steady_now()),

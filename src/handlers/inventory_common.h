@@ -56,6 +56,12 @@ using QuantityAdjuster = std::function<int64_t(const VirtualPosition& position, 
 void upsert_event_stock(const JobRequest& request, const Route& route, Services& svc, JobSummary& summary,
                         const QuantityAdjuster& adjust);
 
+// A summary for `request`, filled by `body`, with duration and requests measured.
+JobSummary metered_run(const JobRequest& request, Services& svc, const std::function<void(JobSummary&)>& body);
+
+// Marks the summary FAILED with the error's message; retryable when the cause may pass.
+void mark_failed(JobSummary& summary, const Error& error);
+
 // Measures duration and requests of one run.
 class RunMeter {
  public:

@@ -15,15 +15,7 @@ namespace {
 class InventoryUpsertHandler : public MessageHandler {
  public:
   JobSummary handle(const JobRequest& request, const Route& route, Services& svc) override {
-    JobSummary summary;
-    summary.job = request.job;
-    summary.account = request.account;
-    summary.retailer = request.retailer;
-    summary.dry_run = request.dry_run;
-    RunMeter meter(svc);
-    run(request, route, svc, summary);
-    meter.finish(summary);
-    return summary;
+    return metered_run(request, svc, [&](JobSummary& summary) { run(request, route, svc, summary); });
   }
 
  private:
@@ -36,11 +28,7 @@ class InventoryUpsertHandler : public MessageHandler {
 
 void upsert_event_stock(const JobRequest& request, const Route& route, Services& svc, JobSummary& summary,
                         const QuantityAdjuster& adjust) {
-  auto fail = [&](const Error& e) {
-    summary.status = "FAILED";
-    summary.reason = e.message;
-    summary.retryable = e.retryable() || e.code == ErrorCode::kUnauthenticated;
-  };
+  auto fail = [&](const Error& e) { mark_failed(summary, e); };
   StockEventRefs refs = stock_event_refs(request.params);
   if (!refs.about_stock()) {
     spdlog::info("{}: skipped: {}", request.job, refs.skip_reason);
