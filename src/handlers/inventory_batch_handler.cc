@@ -29,6 +29,21 @@ std::optional<Checkpoint> load_resumable_checkpoint(Services& svc, const JobRequ
   return std::nullopt;
 }
 
+// The newest position of each product, read afresh from Fluent.
+Result<std::vector<VirtualPosition>> reread_products(GraphQLClient& fluent, const std::string& document,
+                                                     const std::string& catalogue_ref, std::vector<std::string> refs) {
+  std::vector<VirtualPosition> positions;
+  PositionQuery q{catalogue_ref, std::nullopt, std::nullopt, std::move(refs), {}, 1000, ""};
+  PositionPager pager(fluent, document, std::move(q));
+  for (;;) {
+    auto page = pager.next();
+    if (!page.ok()) return page.error().context("re-reading repeated productRefs");
+    if (!page->has_value()) break;
+    for (auto& p : (*page)->positions) positions.push_back(std::move(p));
+  }
+  return newest_per_product(std::move(positions));
+}
+
 // Saves, after each page, how far every item has been written.
 class CheckpointWriter {
  public:
@@ -187,12 +202,25 @@ class InventoryBatchHandler : public MessageHandler {
       }
       std::vector<DesiredQuantity> desired;
       desired.reserve(p.positions.size());
+      std::vector<std::string> repeats;  // productRefs that may have been read on an earlier page
       for (auto& position : newest_per_product(std::move(p.positions))) {
-        if (!seen.offer(position.product_ref, position.updated_on)) {
-          summary.positions_superseded++;
+        if (seen.add(position.product_ref)) {
+          repeats.push_back(std::move(position.product_ref));
           continue;
         }
         desired.push_back({position.product_ref, desired_quantity(position, options->inactive_quantity)});
+      }
+      if (!repeats.empty()) {
+        // Read them again: the newest of all their positions wins, whatever page it was on.
+        auto newest = reread_products(svc.fluent, *positions_doc, setting->props.catalogue_ref, std::move(repeats));
+        if (!newest.ok()) {
+          page_error = newest.error();
+          break;
+        }
+        summary.positions_superseded += newest->size();
+        for (const auto& position : *newest) {
+          desired.push_back({position.product_ref, desired_quantity(position, options->inactive_quantity)});
+        }
       }
       if (desired.empty()) {
         if (writer) checkpoints.progress(writer->completed_through(p.number));

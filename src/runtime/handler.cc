@@ -83,7 +83,7 @@ std::string JobSummary::to_text() const {
   if (!reason.empty()) out += "  reason      " + reason + "\n";
   out += "  window      " + (window_from ? format_timestamp_utc(*window_from) : std::string("(whole catalogue)")) +
          " .. " + (window_to ? format_timestamp_utc(*window_to) : std::string("-")) + "\n";
-  std::snprintf(buf, sizeof buf, "  positions   %llu read, %llu superseded\n", (unsigned long long)positions_read,
+  std::snprintf(buf, sizeof buf, "  positions   %llu read, %llu repeated productRef(s) re-read\n", (unsigned long long)positions_read,
                 (unsigned long long)positions_superseded);
   out += buf;
   if (resumed_after_page > 0) {

@@ -51,7 +51,7 @@ struct JobSummary {
   std::optional<Timestamp> previous_end_after;  // the watermark the run left
   int64_t resumed_after_page = 0;      // > 0: an interrupted run's checkpoint was resumed
   uint64_t positions_read = 0;
-  uint64_t positions_superseded = 0;  // an older update of a productRef seen again
+  uint64_t positions_superseded = 0;  // productRefs met again on a later page, re-read so the newest wins
   WriterStats writes;
   uint64_t http_requests = 0;
   std::map<std::string, uint64_t> requests_by_kind;

@@ -1,33 +1,48 @@
-// Remembers, for each productRef already sent in this run, the updatedOn it
-// was sent with, so that an older update of the same product met on a later
-// page does not overwrite a newer one (DOMAIN.md: the newest updatedOn wins).
-// Keys are 64-bit hashes of the productRef (16 bytes per product).
+// Which productRefs this run has already read, in constant memory: a Bloom
+// filter of 2^25 bits (4 MiB) with 4 probes. A "maybe seen" answer (a true
+// repeat, or about 1 in 6,000 false positives at 1M products) makes the
+// batch handler re-read that product from Fluent, so the newest updatedOn
+// wins (DOMAIN.md) without keeping a record per product.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
-
-#include "common/time.h"
+#include <vector>
 
 namespace fct {
 
 class SeenProducts {
  public:
-  // True when this update is the newest seen for the product (and records it).
-  bool offer(std::string_view product_ref, Timestamp updated_on) {
-    auto key = std::hash<std::string_view>{}(product_ref);
-    auto ns = updated_on.time_since_epoch().count();
-    auto [it, inserted] = seen_.try_emplace(key, ns);
-    if (inserted) return true;
-    if (ns < it->second) return false;
-    it->second = ns;
-    return true;
+  SeenProducts() : bits_(kBits / 64, 0) {}
+
+  // Records the product; true when it may have been recorded before.
+  bool add(std::string_view product_ref) {
+    uint64_t h = mix(std::hash<std::string_view>{}(product_ref));
+    uint64_t h2 = mix(h ^ 0x9e3779b97f4a7c15ULL) | 1;
+    bool all_set = true;
+    for (int i = 0; i < kProbes; ++i) {
+      uint64_t bit = (h + static_cast<uint64_t>(i) * h2) & (kBits - 1);
+      uint64_t& word = bits_[bit >> 6];
+      uint64_t mask = uint64_t{1} << (bit & 63);
+      if (!(word & mask)) {
+        all_set = false;
+        word |= mask;
+      }
+    }
+    return all_set;
   }
-  size_t size() const { return seen_.size(); }
 
  private:
-  std::unordered_map<uint64_t, int64_t> seen_;
+  static constexpr uint64_t kBits = uint64_t{1} << 25;
+  static constexpr int kProbes = 4;
+  static uint64_t mix(uint64_t x) {  // splitmix64 finaliser
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  }
+  std::vector<uint64_t> bits_;
 };
 
 }  // namespace fct
