@@ -261,33 +261,28 @@ TEST(Serve, BuiltInSchedulerRunsConfiguredJobs) {
   EXPECT_NE(service.log().find("scheduler: batch-inventory-sync"), std::string::npos);
 }
 
-TEST(Serve, BadScheduleFailsAtStartNamingFileAndLine) {
+// Starts `serve` with a connector.yml holding `yaml`; it must refuse to start.
+ProcessResult serve_refusing(const std::string& yaml, std::string* config_path) {
   Simulator sim;
   TempDir dir;
-  std::string config = dir.path() + "/connector.yml";
-  {
-    std::ofstream out(config);
-    out << "schedules:\n  - job: batch-inventory-sync\n    cron: \"*/0 * * * *\"\n";
-  }
+  *config_path = dir.path() + "/connector.yml";
+  std::ofstream(*config_path) << yaml;
   auto env = sim.connector_env(dir.path());
   env["FLUENT_CT_API_KEY"] = "k";
-  auto result = run_process({FCT_BIN, "serve", "--listen", "127.0.0.1:0", "--config", config}, env);
+  return run_process({FCT_BIN, "serve", "--listen", "127.0.0.1:0", "--config", *config_path}, env);
+}
+
+TEST(Serve, BadScheduleFailsAtStartNamingFileAndLine) {
+  std::string config;
+  auto result = serve_refusing("schedules:\n  - job: batch-inventory-sync\n    cron: \"*/0 * * * *\"\n", &config);
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find(config + ":2"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("minute field"), std::string::npos) << result.err;
 }
 
 TEST(Serve, UnknownHandlerFailsAtStartNamingFileAndLine) {
-  Simulator sim;
-  TempDir dir;
-  std::string config = dir.path() + "/connector.yml";
-  {
-    std::ofstream out(config);
-    out << "routes:\n  - name: my-job\n    handler: NoSuchHandler\n";
-  }
-  auto env = sim.connector_env(dir.path());
-  env["FLUENT_CT_API_KEY"] = "k";
-  auto result = run_process({FCT_BIN, "serve", "--listen", "127.0.0.1:0", "--config", config}, env);
+  std::string config;
+  auto result = serve_refusing("routes:\n  - name: my-job\n    handler: NoSuchHandler\n", &config);
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find(config + ":2"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("NoSuchHandler"), std::string::npos) << result.err;
