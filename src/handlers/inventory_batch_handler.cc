@@ -91,10 +91,42 @@ class CheckpointWriter {
   size_t failed_ = 0;
 };
 
+// Adds a follow-on pass to a run's summary: counts add up, the window and
+// the outcome are the later pass's.
+void merge_into(JobSummary& first, const JobSummary& next) {
+  first.status = next.status;
+  first.reason = next.reason;
+  first.retryable = next.retryable;
+  first.window_to = next.window_to;
+  first.previous_end_after = next.previous_end_after;
+  first.positions_read += next.positions_read;
+  first.positions_superseded += next.positions_superseded;
+  first.writes.created += next.writes.created;
+  first.writes.updated += next.writes.updated;
+  first.writes.unchanged += next.writes.unchanged;
+  first.writes.failed += next.writes.failed;
+  first.writes.conflicts_resolved += next.writes.conflicts_resolved;
+  first.http_requests += next.http_requests;
+  for (const auto& [kind, n] : next.requests_by_kind) first.requests_by_kind[kind] += n;
+  first.duration_s += next.duration_s;
+  first.planned.insert(first.planned.end(), next.planned.begin(), next.planned.end());
+  for (const auto& f : next.failures) {
+    if (first.failures.size() < JobSummary::kMaxReportedFailures) first.failures.push_back(f);
+  }
+}
+
 class InventoryBatchHandler : public MessageHandler {
  public:
   JobSummary handle(const JobRequest& request, const Route& route, Services& svc) override {
-    return metered_run(request, svc, [&](JobSummary& summary) { run(request, route, svc, summary); });
+    auto body = [&](JobSummary& summary) { run(request, route, svc, summary); };
+    JobSummary summary = metered_run(request, svc, body);
+    if (summary.ok() && summary.resumed_after_page > 0) {
+      // A resumed window ends where the interrupted run started; its success moved
+      // previousEndDate there. Catch up to now in the same run.
+      JobSummary rest = metered_run(request, svc, body);
+      merge_into(summary, rest);
+    }
+    return summary;
   }
 
  private:
