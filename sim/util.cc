@@ -1,5 +1,7 @@
 #include "sim/util.h"
 
+#include "common/time.h"
+
 #include <chrono>
 #include <cstdio>
 
@@ -11,16 +13,6 @@ Millis system_now() {
 }
 
 namespace {
-
-// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;
@@ -35,88 +27,15 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   y += m <= 2;
 }
 
-bool digits(std::string_view s, size_t pos, size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  out = v;
-  return true;
-}
-
-unsigned days_in_month(int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2) {
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return leap ? 29 : 28;
-  }
-  return kDays[m - 1];
-}
-
 }  // namespace
 
 std::optional<Millis> parse_iso8601(std::string_view s) {
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, month) ||
-      s[7] != '-' || !digits(s, 8, 2, day)) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 ||
-      static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
-    return std::nullopt;
-  }
-  size_t pos = 10;
-  int millis = 0;
-  int64_t offset_minutes = 0;
-  if (pos < s.size()) {
-    if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
-    ++pos;
-    if (!digits(s, pos, 2, hour) || pos + 2 >= s.size() || s[pos + 2] != ':' ||
-        !digits(s, pos + 3, 2, minute)) {
-      return std::nullopt;
-    }
-    pos += 5;
-    if (pos < s.size() && s[pos] == ':') {
-      if (!digits(s, pos + 1, 2, second)) return std::nullopt;
-      pos += 3;
-      if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-        ++pos;
-        size_t n = 0;
-        int scale = 100;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-          if (n < 3) millis += (s[pos] - '0') * scale;
-          scale /= 10;
-          ++n;
-          ++pos;
-        }
-        if (n == 0) return std::nullopt;
-      }
-    }
-    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-    if (pos < s.size()) {
-      if (s[pos] == 'Z' || s[pos] == 'z') {
-        ++pos;
-      } else if (s[pos] == '+' || s[pos] == '-') {
-        const int sign = s[pos] == '-' ? -1 : 1;
-        int oh = 0, om = 0;
-        if (!digits(s, pos + 1, 2, oh)) return std::nullopt;
-        size_t p = pos + 3;
-        if (p < s.size() && s[p] == ':') ++p;
-        if (!digits(s, p, 2, om)) return std::nullopt;
-        if (oh > 18 || om > 59) return std::nullopt;
-        offset_minutes = sign * (oh * 60 + om);
-        pos = p + 2;
-      } else {
-        return std::nullopt;
-      }
-    }
-    if (pos != s.size()) return std::nullopt;
-  }
-  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return secs * 1000 + millis;
+  // The connector's parser (src/common/time.h), plus the date-only form.
+  std::string text(s);
+  if (text.size() == 10) text += "T00:00:00";
+  auto t = fct::parse_timestamp(text);
+  if (!t.ok()) return std::nullopt;
+  return std::chrono::floor<std::chrono::milliseconds>(t->time_since_epoch()).count();
 }
 
 std::string format_iso8601(Millis t) {

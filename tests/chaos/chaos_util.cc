@@ -1,5 +1,7 @@
 #include "chaos_util.h"
 
+#include "common/time.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -27,15 +29,6 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 }  // namespace
 
@@ -163,35 +156,9 @@ json parse_summary(const std::string& out) {
 // ---------------------------------------------------------------- state helpers
 
 std::optional<int64_t> parse_time_ns(const std::string& s) {
-  int y, mo, d, h, mi, se;
-  int n = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6) return std::nullopt;
-  size_t i = static_cast<size_t>(n);
-  int64_t frac_ns = 0;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    int digits = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-      if (digits < 9) frac_ns = frac_ns * 10 + (s[i] - '0');
-      ++digits;
-      ++i;
-    }
-    for (; digits < 9; ++digits) frac_ns *= 10;
-  }
-  int64_t offset_s = 0;
-  if (i < s.size()) {
-    if (s[i] == 'Z') {
-      ++i;
-    } else if (s[i] == '+' || s[i] == '-') {
-      int oh = 0, om = 0;
-      if (std::sscanf(s.c_str() + i + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
-      offset_s = (s[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-      i += 6;
-    }
-  }
-  if (i != s.size()) return std::nullopt;
-  int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_s;
-  return secs * 1000000000 + frac_ns;
+  auto t = fct::parse_timestamp(s);
+  if (!t.ok()) return std::nullopt;
+  return t->time_since_epoch().count();
 }
 
 json setting_value(const json& state) { return itest::batch_setting(state); }
