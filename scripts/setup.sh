@@ -6,7 +6,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev      # HTTP client (libcurl multi: many requests in flight)
-  nlohmann-json3-dev        # JSON (one library everywhere)
+  nlohmann-json3-dev        # JSON documents: build, read config and settings, general replies
+  libsimdjson-dev           # fast path for the three bulk replies only (src/api/reply_decoders.cc)
   libyaml-cpp-dev           # connector.yml (keeps line numbers for errors)
   libsqlite3-dev            # embedded store
   libspdlog-dev libfmt-dev  # logging and formatting

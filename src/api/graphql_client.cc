@@ -63,20 +63,25 @@ Result<net::HttpRequest> GraphQLClient::request(std::string_view document, const
   return req;
 }
 
-Result<GraphQLReply> GraphQLClient::interpret(const net::HttpResponse& response) const {
+Status GraphQLClient::check_http(const net::HttpResponse& response) const {
   if (response.status == 0) {
     return response.error ? response.error->context(api_ + " GraphQL")
                           : make_error(ErrorCode::kUnavailable, api_ + " GraphQL: no response");
   }
-  auto status = std::to_string(response.status);
   if (response.status == 401) return make_error(ErrorCode::kUnauthenticated, api_ + " GraphQL answered HTTP 401");
   if (response.status == 403) {
     return make_error(ErrorCode::kPermissionDenied, api_ + " GraphQL answered HTTP 403: the client lacks a scope");
   }
   if (response.status == 429 || response.status >= 500) {
-    return make_error(ErrorCode::kUnavailable, api_ + " GraphQL answered HTTP " + status + " after " +
-                                                   std::to_string(response.attempts) + " attempt(s)");
+    return make_error(ErrorCode::kUnavailable, api_ + " GraphQL answered HTTP " + std::to_string(response.status) +
+                                                   " after " + std::to_string(response.attempts) + " attempt(s)");
   }
+  return Status();
+}
+
+Result<GraphQLReply> GraphQLClient::interpret(const net::HttpResponse& response) const {
+  FCT_RETURN_IF_ERROR(check_http(response));
+  auto status = std::to_string(response.status);
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(response.body);
@@ -106,6 +111,11 @@ void GraphQLClient::set_reply_retries(net::Clock* clock, int max_attempts, std::
 
 Result<nlohmann::json> GraphQLClient::query(const std::string& kind, std::string_view document,
                                             const nlohmann::json& variables) {
+  return query(kind, document, variables, BodyDecoder());
+}
+
+Result<nlohmann::json> GraphQLClient::query(const std::string& kind, std::string_view document,
+                                            const nlohmann::json& variables, const BodyDecoder& decode) {
   bool refreshed = false;
   for (int attempt = 1;; ++attempt) {
     std::string token;
@@ -118,6 +128,7 @@ Result<nlohmann::json> GraphQLClient::query(const std::string& kind, std::string
       --attempt;
       continue;
     }
+    if (decode && response.status == 200 && decode(response.body)) return nlohmann::json();
     Result<nlohmann::json> result = [&]() -> Result<nlohmann::json> {
       FCT_ASSIGN_OR_RETURN(auto reply, interpret(response));
       if (!reply.errors.empty()) return classify_graphql_error(reply.errors[0], api_).context(kind);

@@ -4,6 +4,7 @@
 // HttpTransport::start(); query() is the blocking whole for one-off calls.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -52,6 +53,9 @@ class GraphQLClient {
   // Transport errors and non-200 statuses become Errors; a 200 with GraphQL
   // errors is a reply (the caller decides, e.g. per alias).
   Result<GraphQLReply> interpret(const net::HttpResponse& response) const;
+  // The HTTP half of interpret(): transport errors, 401, 403, 429 and 5xx
+  // become Errors; anything else (the body still unread) is OK.
+  Status check_http(const net::HttpResponse& response) const;
   // Whole-reply retries in query(), on top of the transport's HTTP retries:
   // for replies the transport cannot judge (invalid or truncated JSON,
   // GraphQL errors marked temporary, 5xx that outlived the transport's
@@ -61,6 +65,12 @@ class GraphQLClient {
   // request → send → interpret, refreshing the token once on 401; any GraphQL
   // error becomes an Error. Counts one request of `kind` per attempt.
   Result<nlohmann::json> query(const std::string& kind, std::string_view document, const nlohmann::json& variables);
+  // query() with a fast path: a 200 reply's body is first offered to
+  // `decode` (see api/reply_decoders.h). When it returns true it has taken
+  // the reply and the result is null; otherwise the reply goes the general way.
+  using BodyDecoder = std::function<bool(std::string& body)>;
+  Result<nlohmann::json> query(const std::string& kind, std::string_view document, const nlohmann::json& variables,
+                               const BodyDecoder& decode);
 
   net::HttpTransport& transport() { return transport_; }
   TokenSource& tokens() { return tokens_; }

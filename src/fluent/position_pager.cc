@@ -1,5 +1,7 @@
 #include "fluent/position_pager.h"
 
+#include "api/reply_decoders.h"
+
 namespace fct {
 
 PositionPager::PositionPager(GraphQLClient& fluent, std::string document, PositionQuery query)
@@ -16,8 +18,13 @@ PositionPager::Fetched PositionPager::fetch(const std::string& after, int number
   if (query_.updated_to) vars["updatedOnTo"] = format_timestamp_utc(*query_.updated_to);
   if (!query_.product_refs.empty()) vars["productRefs"] = query_.product_refs;
   if (!query_.refs.empty()) vars["refs"] = query_.refs;
-  auto data = fluent_.query("fluent.virtualPositions", document_, vars);
+  std::optional<std::pair<PositionPage, std::string>> decoded;
+  auto data = fluent_.query("fluent.virtualPositions", document_, vars, [&](std::string& body) {
+    decoded = decode::virtual_positions(body, number);
+    return decoded.has_value();
+  });
   if (!data.ok()) return data.error().context("virtualPositions page " + std::to_string(number));
+  if (decoded) return std::move(*decoded);
   return parse_page(*data, number);
 }
 

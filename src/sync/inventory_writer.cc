@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/reply_decoders.h"
 #include "common/encoding.h"
 
 namespace fct {
@@ -93,7 +94,7 @@ void InventoryWriter::work_until(const std::function<bool()>& ready) {
       replies.swap(done_);
       woken_ = false;
     }
-    for (const auto& [id, response] : replies) handle(id, response);
+    for (auto& [id, response] : replies) handle(id, response);
     while (calls_.size() < options_.concurrency && submit_one(false)) {
     }
     if (ready()) return;
@@ -115,7 +116,7 @@ void InventoryWriter::pump(bool finishing) {
       std::lock_guard lock(mu_);
       ready.swap(done_);
     }
-    for (const auto& [id, response] : ready) handle(id, response);
+    for (auto& [id, response] : ready) handle(id, response);
     while (calls_.size() < options_.concurrency && submit_one(finishing)) {
     }
     if (calls_.empty()) {
@@ -217,11 +218,25 @@ void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
   });
 }
 
-void InventoryWriter::handle(uint64_t id, const net::HttpResponse& response) {
+void InventoryWriter::handle(uint64_t id, net::HttpResponse& response) {
   auto node = calls_.extract(id);
   if (node.empty()) return;
   Call call = std::move(node.mapped());
   if (response.status == 401) ct_.tokens().invalidate(call.token);
+  if (response.status == 200) {  // the plain success shapes, without a JSON tree
+    if (call.kind == CallKind::kLookup) {
+      if (auto entries = decode::inventory_entries(response.body)) {
+        route_found(call.items, std::move(*entries));
+        return;
+      }
+    } else if (decode::all_writes_succeeded(response.body, call.items.size())) {
+      for (auto& item : call.items) {
+        (call.kind == CallKind::kCreate ? stats_.created : stats_.updated)++;
+        complete(item);
+      }
+      return;
+    }
+  }
   auto reply = ct_.interpret(response);
   if (!reply.ok()) {
     for (auto& item : call.items) retry_or_fail(std::move(item), call.kind, reply.error());
@@ -247,21 +262,26 @@ void InventoryWriter::handle_lookup(std::vector<Item>& items, const GraphQLReply
     for (auto& item : items) retry_or_fail(std::move(item), CallKind::kLookup, e);
     return;
   }
-  std::unordered_map<std::string, InventoryEntry> existing;
-  existing.reserve(results->size());
+  std::vector<InventoryEntry> entries;
+  entries.reserve(results->size());
   for (const auto& node : *results) {
     auto entry = parse_inventory_entry(node);
     if (!entry.ok()) {
       for (auto& item : items) fail(item, entry.error().message);
       return;
     }
-    InventoryEntry e = std::move(entry).value();
-    std::string sku = e.sku;
-    existing.emplace(std::move(sku), std::move(e));
+    entries.push_back(std::move(entry).value());
   }
+  route_found(items, std::move(entries));
+}
+
+void InventoryWriter::route_found(std::vector<Item>& items, std::vector<InventoryEntry> entries) {
+  std::unordered_map<std::string_view, const InventoryEntry*> existing;
+  existing.reserve(entries.size());
+  for (const auto& e : entries) existing.emplace(e.sku, &e);
   for (auto& item : items) {
     auto it = existing.find(item.sku);
-    route(std::move(item), it == existing.end() ? nullptr : &it->second);
+    route(std::move(item), it == existing.end() ? nullptr : it->second);
   }
 }
 

@@ -114,8 +114,10 @@ class InventoryWriter {
   void pump(bool finishing);
   bool submit_one(bool finishing);
   void submit(CallKind kind, std::vector<Item> items);
-  void handle(uint64_t id, const net::HttpResponse& response);
+  void handle(uint64_t id, net::HttpResponse& response);
   void handle_lookup(std::vector<Item>& items, const GraphQLReply& reply);
+  // Routes each item against the entries a lookup found (by SKU).
+  void route_found(std::vector<Item>& items, std::vector<InventoryEntry> entries);
   void handle_writes(CallKind kind, std::vector<Item>& items, const GraphQLReply& reply);
   void retry_or_fail(Item item, CallKind queue, const Error& error);
   void fail(const Item& item, const std::string& reason);
