@@ -57,8 +57,21 @@ Result<net::HttpRequest> GraphQLClient::request(std::string_view document, const
   req.headers = {{"Content-Type", "application/json"},
                  {"Accept", "application/json"},
                  {"Authorization", "Bearer " + token}};
-  nlohmann::json body = {{"query", document}, {"variables", variables}};
-  req.body = body.dump();
+  // {"query": <document>, "variables": <variables>}, with the document's JSON
+  // form cached: batch documents are large and sent again and again.
+  req.body = "{\"query\":";
+  {
+    std::lock_guard lock(quoted_mu_);
+    auto it = quoted_.find(document);
+    if (it == quoted_.end()) {
+      if (quoted_.size() >= kMaxQuoted) quoted_.clear();
+      it = quoted_.emplace(std::string(document), nlohmann::json(document).dump()).first;
+    }
+    req.body += it->second;
+  }
+  req.body += ",\"variables\":";
+  req.body += variables.dump();
+  req.body += '}';
   if (token_used) *token_used = std::move(token);
   return req;
 }

@@ -83,6 +83,9 @@ class GraphQLClient {
   std::string url_;
   std::string api_;
   RequestCounts& counts_;
+  static constexpr size_t kMaxQuoted = 256;
+  std::mutex quoted_mu_;
+  std::map<std::string, std::string, std::less<>> quoted_;  // document -> its JSON string form
   net::Clock* retry_clock_ = nullptr;
   int reply_attempts_ = 1;
   std::chrono::milliseconds reply_backoff_{200};

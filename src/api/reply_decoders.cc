@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <memory>
+#include <mutex>
 #include <string_view>
 
 namespace fct::decode {
@@ -15,10 +17,41 @@ namespace od = simdjson::ondemand;
     if ((expr) != simdjson::SUCCESS) return std::nullopt; \
   } while (0)
 
-// One parser per thread: it keeps its buffers between replies.
-od::parser& thread_parser() {
-  thread_local od::parser parser;
-  return parser;
+// Parsers keep their buffers between replies. Pages are fetched on a new
+// thread each time, so a thread_local parser would be rebuilt (and its
+// buffers faulted in) for every page: parsers are lent from a small pool.
+class ParserPool {
+ public:
+  struct Lease {
+    ParserPool* pool;
+    std::unique_ptr<od::parser> parser;
+    Lease(ParserPool* p, std::unique_ptr<od::parser> q) : pool(p), parser(std::move(q)) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { pool->give_back(std::move(parser)); }
+    od::parser& operator*() { return *parser; }
+  };
+  Lease lend() {
+    std::lock_guard lock(mu_);
+    if (free_.empty()) return Lease(this, std::make_unique<od::parser>());
+    auto p = std::move(free_.back());
+    free_.pop_back();
+    return Lease(this, std::move(p));
+  }
+
+ private:
+  void give_back(std::unique_ptr<od::parser> p) {
+    std::lock_guard lock(mu_);
+    if (free_.size() < kKeep) free_.push_back(std::move(p));
+  }
+  static constexpr size_t kKeep = 4;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<od::parser>> free_;
+};
+
+ParserPool& pool() {
+  static ParserPool* p = new ParserPool();  // never destroyed: safe from any thread at exit
+  return *p;
 }
 
 simdjson::padded_string_view padded(std::string& body) {
@@ -95,11 +128,12 @@ std::optional<VirtualPosition> position(od::object node) {
 }  // namespace
 
 std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::string& body, int number) {
+  auto parser = pool().lend();
   od::document doc;
-  FCT_SCAN(thread_parser().iterate(padded(body)).get(doc));
+  FCT_SCAN((*parser).iterate(padded(body)).get(doc));
   PositionPage page;
   page.number = number;
-  std::string cursor;
+  std::string_view cursor;  // the last edge's, in the parser's buffer
   std::optional<bool> has_next;
   auto on_data = [&](od::object& data) -> bool {
     bool seen = false;
@@ -136,9 +170,7 @@ std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::strin
                 if (!p) return false;
                 page.positions.push_back(std::move(*p));
               } else if (ek == "cursor") {
-                std::string_view c;
-                if (ef.value().get_string().get(c)) return false;
-                cursor.assign(c);
+                if (ef.value().get_string().get(cursor)) return false;
               }
             }
             if (!node_seen) return false;
@@ -162,14 +194,16 @@ std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::strin
   };
   if (!with_data(doc, on_data) || !has_next) return std::nullopt;
   if (*has_next && cursor.empty()) return std::nullopt;
-  page.end_cursor = cursor;
-  return std::make_pair(std::move(page), *has_next ? std::move(cursor) : std::string());
+  page.end_cursor.assign(cursor);
+  std::string next = *has_next ? page.end_cursor : std::string();
+  return std::make_pair(std::move(page), std::move(next));
 }
 
-std::optional<std::vector<InventoryEntry>> inventory_entries(std::string& body) {
+bool inventory_entries(std::string& body, const std::function<void(const InventoryEntryRef&)>& each) {
+  auto parser = pool().lend();
   od::document doc;
-  FCT_SCAN(thread_parser().iterate(padded(body)).get(doc));
-  std::vector<InventoryEntry> out;
+  if ((*parser).iterate(padded(body)).get(doc)) return false;
+  std::vector<InventoryEntryRef> out;  // views into the parser's buffer, valid while it is lent
   auto on_data = [&](od::object& data) -> bool {
     bool seen = false;
     for (auto field : data) {
@@ -190,22 +224,19 @@ std::optional<std::vector<InventoryEntry>> inventory_entries(std::string& body) 
         for (auto r : results) {
           od::object obj;
           if (r.get_object().get(obj)) return false;
-          InventoryEntry e;
+          InventoryEntryRef e;
           int fields = 0;
           for (auto f : obj) {
             std::string_view k;
             if (f.unescaped_key().get(k)) return false;
-            std::string_view s;
             if (k == "id") {
-              if (f.value().get_string().get(s)) return false;
-              e.id.assign(s);
+              if (f.value().get_string().get(e.id)) return false;
               fields |= 1;
             } else if (k == "version") {
               if (f.value().get_int64().get(e.version)) return false;
               fields |= 2;
             } else if (k == "sku") {
-              if (f.value().get_string().get(s)) return false;
-              e.sku.assign(s);
+              if (f.value().get_string().get(e.sku)) return false;
               fields |= 4;
             } else if (k == "quantityOnStock") {
               if (f.value().get_int64().get(e.quantity_on_stock)) return false;
@@ -213,19 +244,21 @@ std::optional<std::vector<InventoryEntry>> inventory_entries(std::string& body) 
             }
           }
           if (fields != 15) return false;
-          out.push_back(std::move(e));
+          out.push_back(e);
         }
       }
     }
     return seen;
   };
-  if (!with_data(doc, on_data)) return std::nullopt;
-  return out;
+  if (!with_data(doc, on_data)) return false;
+  for (const auto& e : out) each(e);
+  return true;
 }
 
 bool all_writes_succeeded(std::string& body, size_t count) {
+  auto parser = pool().lend();
   od::document doc;
-  if (thread_parser().iterate(padded(body)).get(doc)) return false;
+  if ((*parser).iterate(padded(body)).get(doc)) return false;
   std::vector<bool> ok(count, false);
   size_t oks = 0;
   auto on_data = [&](od::object& data) -> bool {

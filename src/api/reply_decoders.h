@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,8 +30,10 @@ namespace fct::decode {
 // virtualPositionNode) and the cursor to continue from (empty: last page).
 std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::string& body, int number);
 
-// The results of one inventoryEntries query.
-std::optional<std::vector<InventoryEntry>> inventory_entries(std::string& body);
+// The results of one inventoryEntries query, handed to `each` in order once
+// the whole reply has been checked (so a declined reply made no calls). The
+// views are valid only during the call.
+bool inventory_entries(std::string& body, const std::function<void(const InventoryEntryRef&)>& each);
 
 // True when a batch of `count` aliased mutations (u0 … u{count-1}) all
 // returned an object and the reply has no errors.

@@ -40,8 +40,8 @@ InventoryWriter::~InventoryWriter() {
 }
 
 void InventoryWriter::add(std::vector<DesiredQuantity> items, int page) {
+  if (!items.empty()) outstanding_[page] += items.size();
   for (auto& d : items) {
-    outstanding_[page]++;
     // One item per SKU in the pipeline at a time, so an older quantity can never
     // land after a newer one; a later add() for a busy SKU waits its turn.
     auto [it, inserted] = active_.try_emplace(d.sku);
@@ -225,8 +225,9 @@ void InventoryWriter::handle(uint64_t id, net::HttpResponse& response) {
   if (response.status == 401) ct_.tokens().invalidate(call.token);
   if (response.status == 200) {  // the plain success shapes, without a JSON tree
     if (call.kind == CallKind::kLookup) {
-      if (auto entries = decode::inventory_entries(response.body)) {
-        route_found(call.items, std::move(*entries));
+      Matcher match(call.items);
+      if (decode::inventory_entries(response.body, [&](const InventoryEntryRef& e) { match.found(e); })) {
+        match.route_all(*this);
         return;
       }
     } else if (decode::all_writes_succeeded(response.body, call.items.size())) {
@@ -272,39 +273,49 @@ void InventoryWriter::handle_lookup(std::vector<Item>& items, const GraphQLReply
     }
     entries.push_back(std::move(entry).value());
   }
-  route_found(items, std::move(entries));
+  Matcher match(items);
+  for (const auto& e : entries) match.found(InventoryEntryRef{e.id, e.version, e.sku, e.quantity_on_stock});
+  match.route_all(*this);
 }
 
-void InventoryWriter::route_found(std::vector<Item>& items, std::vector<InventoryEntry> entries) {
-  std::unordered_map<std::string_view, const InventoryEntry*> existing;
-  existing.reserve(entries.size());
-  for (const auto& e : entries) existing.emplace(e.sku, &e);
-  for (auto& item : items) {
-    auto it = existing.find(item.sku);
-    route(std::move(item), it == existing.end() ? nullptr : it->second);
+InventoryWriter::Matcher::Matcher(std::vector<Item>& items)
+    : items_(items), kinds_(items.size(), WriteKind::kCreate), matched_(items.size(), false) {
+  index_.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) index_.emplace(items[i].sku, i);
+}
+
+void InventoryWriter::Matcher::found(const InventoryEntryRef& entry) {
+  auto it = index_.find(entry.sku);
+  if (it == index_.end() || matched_[it->second]) return;  // not asked for, or a second entry for the SKU
+  size_t i = it->second;
+  matched_[i] = true;
+  kinds_[i] = decide_write(items_[i].quantity, &entry);
+  if (kinds_[i] != WriteKind::kUnchanged) {
+    items_[i].entry_id.assign(entry.id);  // the views die with the reply
+    items_[i].version = entry.version;
   }
 }
 
-void InventoryWriter::route(Item item, const InventoryEntry* existing) {
-  PlannedWrite w = plan_write(item.sku, item.quantity, existing);
-  if (w.kind == WriteKind::kUnchanged) {
+void InventoryWriter::Matcher::route_all(InventoryWriter& writer) {
+  index_.clear();  // its keys view the SKUs about to be moved
+  for (size_t i = 0; i < items_.size(); ++i) writer.route(std::move(items_[i]), kinds_[i]);
+}
+
+void InventoryWriter::route(Item item, WriteKind kind) {
+  if (kind == WriteKind::kUnchanged) {
     stats_.unchanged++;
     complete(item);
     return;
   }
   if (options_.dry_run) {
-    (w.kind == WriteKind::kCreate ? stats_.created : stats_.updated)++;
-    if (planned_.size() < kMaxPlanned) planned_.push_back(std::move(w));
+    (kind == WriteKind::kCreate ? stats_.created : stats_.updated)++;
+    if (planned_.size() < kMaxPlanned) {
+      planned_.push_back(PlannedWrite{kind, item.sku, item.quantity, item.entry_id, item.version});
+    }
     complete(item);
     return;
   }
-  if (w.kind == WriteKind::kCreate) {
-    creates_.push_back(std::move(item));
-  } else {
-    item.entry_id = w.entry_id;
-    item.version = w.version;
-    updates_.push_back(std::move(item));
-  }
+  (kind == WriteKind::kCreate ? creates_ : updates_).push_back(std::move(item));
 }
 
 void InventoryWriter::handle_writes(CallKind kind, std::vector<Item>& items, const GraphQLReply& reply) {

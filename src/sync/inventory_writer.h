@@ -116,15 +116,28 @@ class InventoryWriter {
   void submit(CallKind kind, std::vector<Item> items);
   void handle(uint64_t id, net::HttpResponse& response);
   void handle_lookup(std::vector<Item>& items, const GraphQLReply& reply);
-  // Routes each item against the entries a lookup found (by SKU).
-  void route_found(std::vector<Item>& items, std::vector<InventoryEntry> entries);
+  // Matches a lookup's entries to its items by SKU: found() decides each
+  // matched item's write, route_all() then routes every item (unmatched ones
+  // are created). Items stay in place until route_all().
+  class Matcher {
+   public:
+    explicit Matcher(std::vector<Item>& items);
+    void found(const InventoryEntryRef& entry);
+    void route_all(InventoryWriter& writer);
+
+   private:
+    std::vector<Item>& items_;
+    std::vector<WriteKind> kinds_;
+    std::vector<bool> matched_;
+    std::unordered_map<std::string_view, size_t> index_;  // views of items_[i].sku
+  };
   void handle_writes(CallKind kind, std::vector<Item>& items, const GraphQLReply& reply);
   void retry_or_fail(Item item, CallKind queue, const Error& error);
   void fail(const Item& item, const std::string& reason);
   // `item` is done: start the waiting newer quantity for its SKU, if any.
   void complete(const Item& item);
   void done_with_page(int page);
-  void route(Item item, const InventoryEntry* existing);
+  void route(Item item, WriteKind kind);
   const std::string& batch_document(CallKind kind, size_t count);
   size_t backlog() const { return lookups_.size() + creates_.size() + updates_.size(); }
 

@@ -93,18 +93,19 @@ Result<InventoryEntry> parse_inventory_entry(const nlohmann::json& node) {
   }
 }
 
+WriteKind decide_write(int64_t desired, const InventoryEntryRef* existing) {
+  if (!existing) return WriteKind::kCreate;
+  return existing->quantity_on_stock != desired ? WriteKind::kUpdate : WriteKind::kUnchanged;
+}
+
 PlannedWrite plan_write(const std::string& sku, int64_t desired, const InventoryEntry* existing) {
   PlannedWrite w;
   w.sku = sku;
   w.quantity = desired;
-  if (!existing) {
-    w.kind = WriteKind::kCreate;
-  } else if (existing->quantity_on_stock != desired) {
-    w.kind = WriteKind::kUpdate;
-    w.entry_id = existing->id;
-    w.version = existing->version;
-  } else {
-    w.kind = WriteKind::kUnchanged;
+  std::optional<InventoryEntryRef> ref;
+  if (existing) ref = InventoryEntryRef{existing->id, existing->version, existing->sku, existing->quantity_on_stock};
+  w.kind = decide_write(desired, ref ? &*ref : nullptr);
+  if (existing) {
     w.entry_id = existing->id;
     w.version = existing->version;
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,7 +49,18 @@ std::vector<VirtualPosition> newest_per_product(std::vector<VirtualPosition> pos
 // Parses one inventoryEntries result.
 Result<InventoryEntry> parse_inventory_entry(const nlohmann::json& node);
 
+// An inventory entry as a reply holds it: the strings point into the reply.
+struct InventoryEntryRef {
+  std::string_view id;
+  int64_t version = 0;
+  std::string_view sku;
+  int64_t quantity_on_stock = 0;
+};
+
 enum class WriteKind { kCreate, kUpdate, kUnchanged };
+
+// Fluent wins: create when missing, changeQuantity when different, else nothing.
+WriteKind decide_write(int64_t desired, const InventoryEntryRef* existing);
 
 struct PlannedWrite {
   WriteKind kind = WriteKind::kUnchanged;

@@ -104,21 +104,23 @@ TEST(ReplyDecoders, EntriesAgreeWithTheGeneralPath) {
   json results = json::array({entry("A", 1), entry("B\u00e9", 0)});
   results[1]["supplyChannel"] = {{"id", "ch"}};  // extra fields are ignored
   std::string body = json{{"data", {{"inventoryEntries", {{"results", results}}}}}}.dump();
-  auto fast = decode::inventory_entries(body);
-  ASSERT_TRUE(fast.has_value());
-  ASSERT_EQ(fast->size(), 2u);
+  std::vector<InventoryEntry> fast;
+  ASSERT_TRUE(decode::inventory_entries(body, [&](const InventoryEntryRef& e) {
+    fast.push_back(InventoryEntry{std::string(e.id), e.version, std::string(e.sku), e.quantity_on_stock});
+  }));
+  ASSERT_EQ(fast.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     auto general = parse_inventory_entry(results[i]);
     ASSERT_TRUE(general.ok());
-    EXPECT_EQ((*fast)[i].id, general->id);
-    EXPECT_EQ((*fast)[i].version, general->version);
-    EXPECT_EQ((*fast)[i].sku, general->sku);
-    EXPECT_EQ((*fast)[i].quantity_on_stock, general->quantity_on_stock);
+    EXPECT_EQ(fast[i].id, general->id);
+    EXPECT_EQ(fast[i].version, general->version);
+    EXPECT_EQ(fast[i].sku, general->sku);
+    EXPECT_EQ(fast[i].quantity_on_stock, general->quantity_on_stock);
   }
   std::string empty = R"({"data":{"inventoryEntries":{"results":[]}}})";
-  auto none = decode::inventory_entries(empty);
-  ASSERT_TRUE(none.has_value());
-  EXPECT_TRUE(none->empty());
+  int calls = 0;
+  EXPECT_TRUE(decode::inventory_entries(empty, [&](const InventoryEntryRef&) { ++calls; }));
+  EXPECT_EQ(calls, 0);
 }
 
 TEST(ReplyDecoders, EntriesDeclineWhatNeedsTheGeneralPath) {
@@ -127,7 +129,7 @@ TEST(ReplyDecoders, EntriesDeclineWhatNeedsTheGeneralPath) {
   json wrong = entry("A", 1);
   wrong["quantityOnStock"] = "1";
   for (std::string body : {
-           json{{"data", {{"inventoryEntries", {{"results", {missing}}}}}}}.dump(),
+           json{{"data", {{"inventoryEntries", {{"results", {entry("B", 1), missing}}}}}}}.dump(),
            json{{"data", {{"inventoryEntries", {{"results", {wrong}}}}}}}.dump(),
            std::string(R"({"data":{"inventoryEntries":null}})"),
            std::string(R"({"data":{"inventoryEntries":{"total":0}}})"),
@@ -135,7 +137,9 @@ TEST(ReplyDecoders, EntriesDeclineWhatNeedsTheGeneralPath) {
            std::string(R"({"data":{"inventoryEntries":{"results":[]}},"errors":[{"message":"x"}]})"),
            std::string(R"({"data":{"inventoryEntries":{"results":[)"),
        }) {
-    EXPECT_FALSE(decode::inventory_entries(body).has_value()) << body;
+    int calls = 0;
+    EXPECT_FALSE(decode::inventory_entries(body, [&](const InventoryEntryRef&) { ++calls; })) << body;
+    EXPECT_EQ(calls, 0) << "a declined reply must not have routed anything: " << body;
   }
 }
 
