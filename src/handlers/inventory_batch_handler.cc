@@ -44,7 +44,12 @@ Result<std::vector<VirtualPosition>> reread_products(GraphQLClient& fluent, cons
   return newest_per_product(std::move(positions));
 }
 
-// Saves, after each page, how far every item has been written.
+// Saves how far every item has been written: after the first page, then at
+// most once per kCheckpointInterval (each save is a durable SQLite commit,
+// an fsync), and always when a run stops early. A crash redoes at most that
+// interval's pages; redoing them is safe (absolute writes).
+constexpr auto kCheckpointInterval = std::chrono::seconds(1);
+
 class CheckpointWriter {
  public:
   CheckpointWriter(Services& svc, const JobRequest& request, const SyncWindow& window,
@@ -60,9 +65,11 @@ class CheckpointWriter {
   }
   int last_read() const { return last_read_; }
   // Every item of pages ≤ completed is done; `failed` items failed so far.
-  void progress(int completed, size_t failed = 0) {
+  // `now` throttles the saves; a run that stops early passes `force`.
+  void progress(int completed, size_t failed, std::chrono::steady_clock::time_point now, bool force = false) {
     failed_ = std::max(failed_, failed);
     if (!enabled_ || completed <= saved_) return;
+    if (!force && saved_ > 0 && now - last_save_ < kCheckpointInterval) return;
     Checkpoint c = base_;
     for (auto it = pages_.begin(); it != pages_.end() && it->first <= completed;) {
       c.cursor = it->second.first;
@@ -74,6 +81,7 @@ class CheckpointWriter {
     c.positions = base_.positions + positions_;
     c.failed = base_.failed + static_cast<int64_t>(failed_);
     saved_ = completed;
+    last_save_ = now;
     if (auto st = svc_.store->save_checkpoint(c); !st.ok()) spdlog::warn("checkpoint: {}", st.error().message);
   }
   void clear() {
@@ -87,6 +95,7 @@ class CheckpointWriter {
   std::map<int, std::pair<std::string, size_t>> pages_;  // page -> (end cursor, positions)
   int last_read_ = 0;
   int saved_ = 0;
+  std::chrono::steady_clock::time_point last_save_{};
   int64_t positions_ = 0;
   size_t failed_ = 0;
 };
@@ -255,8 +264,7 @@ class InventoryBatchHandler : public MessageHandler {
         }
       }
       if (desired.empty()) {
-        if (writer) checkpoints.progress(writer->completed_through(p.number));
-        else checkpoints.progress(p.number);
+        checkpoints.progress(writer ? writer->completed_through(p.number) : p.number, writer ? writer->failures().size() + invalid.size() : invalid.size(), svc.clock.steady_now());
         continue;
       }
       if (!writer) {
@@ -269,7 +277,8 @@ class InventoryBatchHandler : public MessageHandler {
         waker = writer.get();
       }
       writer->add(std::move(desired), p.number);
-      checkpoints.progress(writer->completed_through(p.number), writer->failures().size() + invalid.size());
+      checkpoints.progress(writer->completed_through(p.number), writer->failures().size() + invalid.size(),
+                           svc.clock.steady_now());
     }
     WriterStats stats;
     std::vector<ItemFailure> failures;
@@ -289,7 +298,7 @@ class InventoryBatchHandler : public MessageHandler {
 
     if (page_error) {
       checkpoints.progress(writer ? writer->completed_through(checkpoints.last_read()) : checkpoints.last_read(),
-                           failures.size());
+                           failures.size(), svc.clock.steady_now(), /*force=*/true);
       fail(*page_error);
     } else if (summary.writes.failed > 0) {
       fail(make_error(ErrorCode::kInternal,

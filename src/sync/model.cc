@@ -64,17 +64,27 @@ int64_t desired_quantity(const VirtualPosition& position, int64_t inactive_quant
 }
 
 std::vector<VirtualPosition> newest_per_product(std::vector<VirtualPosition> positions) {
-  std::unordered_map<std::string, size_t> slot_of;  // productRef -> index in out
-  std::vector<VirtualPosition> out;
-  out.reserve(positions.size());
-  slot_of.reserve(positions.size());
-  for (auto& p : positions) {
-    auto [it, inserted] = slot_of.try_emplace(p.product_ref, out.size());
-    if (inserted) {
-      out.push_back(std::move(p));
-    } else if (p.updated_on >= out[it->second].updated_on) {
-      out[it->second] = std::move(p);
+  // productRef (a view into `positions`, which stays put) -> index of the newest.
+  std::unordered_map<std::string_view, size_t> newest;
+  newest.reserve(positions.size());
+  bool repeats = false;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    auto [it, inserted] = newest.try_emplace(positions[i].product_ref, i);
+    if (!inserted) {
+      repeats = true;
+      if (positions[i].updated_on >= positions[it->second].updated_on) it->second = i;
     }
+  }
+  if (!repeats) return positions;  // the usual page: nothing to drop
+  // Keep each product at its first appearance, holding its newest position.
+  std::vector<VirtualPosition> out;
+  out.reserve(newest.size());
+  for (size_t i = 0; i < positions.size(); ++i) {
+    auto it = newest.find(positions[i].product_ref);
+    if (it == newest.end()) continue;  // already placed
+    size_t keep = it->second;
+    newest.erase(it);  // before the move below empties the key's string
+    out.push_back(std::move(positions[keep]));
   }
   return out;
 }
