@@ -38,6 +38,29 @@ std::optional<Millis> parse_iso8601(std::string_view s) {
   return std::chrono::floor<std::chrono::milliseconds>(t->time_since_epoch()).count();
 }
 
+namespace {
+
+// Writes `value` as exactly `width` decimal digits (zero-padded).
+char* put_digits(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+// Writes `value` as exactly `width` lower-case hex digits.
+char* put_hex(char* out, uint64_t value, int width) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = kHex[value & 0xf];
+    value >>= 4;
+  }
+  return out + width;
+}
+
+}  // namespace
+
 std::string format_iso8601(Millis t) {
   int64_t secs = t / 1000;
   int64_t ms = t % 1000;
@@ -54,11 +77,30 @@ std::string format_iso8601(Millis t) {
   int64_t y = 0;
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m, d,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60),
-                static_cast<int>(ms));
-  return buf;
+  if (y < 0 || y > 9999) {  // rare: let printf handle signs and wider years
+    char buf[48];
+    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m, d,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60),
+                  static_cast<int>(ms));
+    return buf;
+  }
+  // Same text as "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", without printf.
+  char buf[24];
+  char* p = put_digits(buf, static_cast<unsigned>(y), 4);
+  *p++ = '-';
+  p = put_digits(p, m, 2);
+  *p++ = '-';
+  p = put_digits(p, d, 2);
+  *p++ = 'T';
+  p = put_digits(p, static_cast<unsigned>(rem / 3600), 2);
+  *p++ = ':';
+  p = put_digits(p, static_cast<unsigned>(rem / 60 % 60), 2);
+  *p++ = ':';
+  p = put_digits(p, static_cast<unsigned>(rem % 60), 2);
+  *p++ = '.';
+  p = put_digits(p, static_cast<unsigned>(ms), 3);
+  *p++ = 'Z';
+  return std::string(buf, static_cast<size_t>(p - buf));
 }
 
 uint64_t mix64(uint64_t x) {
@@ -84,12 +126,19 @@ double unit_interval(uint64_t h) { return static_cast<double>(h >> 11) * (1.0 / 
 std::string uuid_like(uint64_t value) {
   const uint64_t a = mix64(value);
   const uint64_t b = mix64(a ^ value);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
+  // "%08x-%04x-4%03x-%04x-%012llx" of the fields below, without printf.
+  char buf[36];
+  char* p = put_hex(buf, a >> 32, 8);
+  *p++ = '-';
+  p = put_hex(p, (a >> 16) & 0xffff, 4);
+  *p++ = '-';
+  *p++ = '4';
+  p = put_hex(p, a & 0xfff, 3);
+  *p++ = '-';
+  p = put_hex(p, 0x8000 | ((b >> 48) & 0x3fff), 4);
+  *p++ = '-';
+  p = put_hex(p, b & 0xffffffffffffULL, 12);
+  return std::string(buf, static_cast<size_t>(p - buf));
 }
 
 namespace {

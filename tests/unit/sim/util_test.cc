@@ -1,5 +1,9 @@
 #include "sim/util.h"
 
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace fct::sim {
@@ -29,6 +33,46 @@ TEST(Iso8601, FormatRoundTrips) {
   EXPECT_EQ(format_iso8601(t), "2026-03-04T05:06:07.089Z");
   EXPECT_EQ(parse_iso8601(format_iso8601(t)), t);
   EXPECT_EQ(format_iso8601(0), "1970-01-01T00:00:00.000Z");
+}
+
+// The printf formats format_iso8601 and uuid_like used to be written with;
+// the hand-written formatters must produce the same text.
+std::string reference_iso8601(Millis t) {
+  int64_t secs = t / 1000, ms = t % 1000;
+  if (ms < 0) ms += 1000, secs -= 1;
+  const auto tp = std::chrono::sys_seconds(std::chrono::seconds(secs));
+  const auto day = std::chrono::floor<std::chrono::days>(tp);
+  const std::chrono::year_month_day ymd(day);
+  const int64_t rem = (tp - day).count();
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(int(ymd.year())),
+                unsigned(ymd.month()), unsigned(ymd.day()), static_cast<int>(rem / 3600),
+                static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60), static_cast<int>(ms));
+  return buf;
+}
+
+TEST(Iso8601, FormatMatchesPrintfReference) {
+  std::vector<Millis> times = {0, 1, -1, 999, -999, -1000, 86'399'999, 951'782'400'000 /* 2000-02-29 */,
+                               253'402'300'799'999 /* 9999-12-31T23:59:59.999 */, 253'402'300'800'000,
+                               -62'167'219'200'000 /* 0000-01-01 */, -62'167'219'200'001, 1'767'225'600'123};
+  uint64_t x = 12345;
+  for (int i = 0; i < 2000; ++i) {
+    x = mix64(x);
+    times.push_back(static_cast<Millis>(x % 8'000'000'000'000ULL) - 1'000'000'000'000);
+  }
+  for (Millis t : times) EXPECT_EQ(format_iso8601(t), reference_iso8601(t)) << t;
+}
+
+TEST(Ids, UuidLikeMatchesPrintfReference) {
+  for (uint64_t v : {0ULL, 1ULL, 42ULL, 0xffffffffffffffffULL, 0x8000000000000000ULL, 123456789ULL}) {
+    const uint64_t a = mix64(v), b = mix64(a ^ v);
+    char buf[40];
+    std::snprintf(buf, sizeof(buf), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                  static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                  static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
+    EXPECT_EQ(uuid_like(v), buf) << v;
+  }
 }
 
 TEST(Base64, RoundTrips) {
