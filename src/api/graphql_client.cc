@@ -51,6 +51,11 @@ GraphQLClient::GraphQLClient(net::HttpTransport& transport, TokenSource& tokens,
 
 Result<net::HttpRequest> GraphQLClient::request(std::string_view document, const nlohmann::json& variables,
                                                 std::string* token_used) {
+  return request_serialized(document, variables.dump(), token_used);
+}
+
+Result<net::HttpRequest> GraphQLClient::request_serialized(std::string_view document, std::string_view variables_json,
+                                                           std::string* token_used) {
   FCT_ASSIGN_OR_RETURN(std::string token, tokens_.token());
   net::HttpRequest req;
   req.url = url_;
@@ -70,7 +75,7 @@ Result<net::HttpRequest> GraphQLClient::request(std::string_view document, const
     req.body += it->second;
   }
   req.body += ",\"variables\":";
-  req.body += variables.dump();
+  req.body += variables_json;
   req.body += '}';
   if (token_used) *token_used = std::move(token);
   return req;

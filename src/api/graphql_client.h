@@ -50,6 +50,9 @@ class GraphQLClient {
   // 401 can invalidate exactly it. Blocks while a token is fetched.
   Result<net::HttpRequest> request(std::string_view document, const nlohmann::json& variables,
                                    std::string* token_used);
+  // The same with the variables already serialised as a JSON object.
+  Result<net::HttpRequest> request_serialized(std::string_view document, std::string_view variables_json,
+                                              std::string* token_used);
   // Transport errors and non-200 statuses become Errors; a 200 with GraphQL
   // errors is a reply (the caller decides, e.g. per alias).
   Result<GraphQLReply> interpret(const net::HttpResponse& response) const;

@@ -30,13 +30,45 @@ std::string form_encode(std::string_view value) {
 }
 
 std::string predicate_string(std::string_view value) {
-  std::string out = "\"";
+  std::string out;
+  append_predicate_string(out, value);
+  return out;
+}
+
+void append_predicate_string(std::string& out, std::string_view value) {
+  out.push_back('"');
   for (char c : value) {
     if (c == '"' || c == '\\') out.push_back('\\');
     out.push_back(c);
   }
   out.push_back('"');
-  return out;
+}
+
+void append_json_string(std::string& out, std::string_view value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < value.size(); ++i) {
+    auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(value.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(value.data() + run, value.size() - run);
+  out.push_back('"');
 }
 
 }  // namespace fct

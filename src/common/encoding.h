@@ -11,5 +11,10 @@ std::string base64_encode(std::string_view data);
 std::string form_encode(std::string_view value);
 // Quotes a string for a commercetools query predicate: "a\"b".
 std::string predicate_string(std::string_view value);
+void append_predicate_string(std::string& out, std::string_view value);
+// Appends a JSON string literal (RFC 8259 escapes, quotes included) of UTF-8
+// text. For hot paths that build a request body piece by piece; everything
+// else serialises with nlohmann::json.
+void append_json_string(std::string& out, std::string_view value);
 
 }  // namespace fct

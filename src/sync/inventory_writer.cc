@@ -174,16 +174,21 @@ const std::string& InventoryWriter::batch_document(CallKind kind, size_t count) 
 
 void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
   nlohmann::json variables = nlohmann::json::object();
+  std::string serialized;  // lookups: the variables, built directly (the hot path of a full scan)
   std::string document;
   if (kind == CallKind::kLookup) {
     std::string where = "sku in (";
     for (size_t i = 0; i < items.size(); ++i) {
       if (i) where += ", ";
-      where += predicate_string(items[i].sku);
+      append_predicate_string(where, items[i].sku);
     }
-    where += ") and supplyChannel(id=" + predicate_string(channel_id_) + ")";
-    variables["where"] = std::move(where);
-    variables["limit"] = items.size();
+    where += ") and supplyChannel(id=";
+    append_predicate_string(where, channel_id_);
+    where += ")";
+    serialized.reserve(where.size() + 64);
+    serialized = "{\"where\":";
+    append_json_string(serialized, where);
+    serialized += ",\"limit\":" + std::to_string(items.size()) + "}";
     document = docs_.lookup;
   } else {
     for (size_t i = 0; i < items.size(); ++i) {
@@ -201,7 +206,8 @@ void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
     document = batch_document(kind, items.size());
   }
   std::string token;
-  auto request = ct_.request(document, variables, &token);
+  auto request = kind == CallKind::kLookup ? ct_.request_serialized(document, serialized, &token)
+                                           : ct_.request(document, variables, &token);
   if (!request.ok()) {
     for (auto& item : items) retry_or_fail(std::move(item), kind, request.error());
     return;
