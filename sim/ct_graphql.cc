@@ -18,47 +18,123 @@ using json = nlohmann::json;
 
 [[noreturn]] void invalid_input(const std::string& message) { fail(CtError{"InvalidInput", message, {}}); }
 
-json channel_json(const ChannelRecord& c) {
-  return {{"id", c.id},
-          {"version", c.version},
-          {"key", c.key},
-          {"roles", c.roles},
-          {"createdAt", format_iso8601(c.created_at)},
-          {"lastModifiedAt", format_iso8601(c.last_modified_at)}};
+// The Channel and InventoryEntry fields a resolver has to build, as bits.
+// Resolvers may leave out fields nobody selected (the executor projects
+// their JSON onto the selection set), so the reply is the same either way.
+enum FieldBit : uint32_t {
+  kFId = 1u << 0,
+  kFVersion = 1u << 1,
+  kFKey = 1u << 2,
+  kFRoles = 1u << 3,
+  kFCreatedAt = 1u << 4,
+  kFLastModifiedAt = 1u << 5,
+  kFSku = 1u << 6,
+  kFQuantityOnStock = 1u << 7,
+  kFAvailableQuantity = 1u << 8,
+  kFRestockableInDays = 1u << 9,
+  kFExpectedDelivery = 1u << 10,
+  kFSupplyChannel = 1u << 11,
+  kFSupplyChannelRef = 1u << 12,
+};
+constexpr uint32_t kAllFields = ~0u;
+
+uint32_t field_bit(std::string_view name) {
+  static const std::pair<std::string_view, uint32_t> kBits[] = {
+      {"id", kFId},
+      {"version", kFVersion},
+      {"key", kFKey},
+      {"roles", kFRoles},
+      {"createdAt", kFCreatedAt},
+      {"lastModifiedAt", kFLastModifiedAt},
+      {"sku", kFSku},
+      {"quantityOnStock", kFQuantityOnStock},
+      {"availableQuantity", kFAvailableQuantity},
+      {"restockableInDays", kFRestockableInDays},
+      {"expectedDelivery", kFExpectedDelivery},
+      {"supplyChannel", kFSupplyChannel},
+      {"supplyChannelRef", kFSupplyChannelRef},
+  };
+  for (const auto& [n, bit] : kBits) {
+    if (n == name) return bit;
+  }
+  return 0;
 }
 
-// Channel id → JSON, built once per resolver call.
+// Fields selected anywhere below the root field (an over-approximation: the
+// union over every nesting level), or every field when a named fragment is
+// used.
+void collect_bits(const std::vector<graphql::Selection>& selections, uint32_t& bits, bool& complete) {
+  for (const auto& s : selections) {
+    if (s.field) {
+      bits |= field_bit(s.field->name);
+      collect_bits(s.field->selection_set, bits, complete);
+    } else if (s.inline_fragment) {
+      collect_bits(s.inline_fragment->selection_set, bits, complete);
+    } else {
+      complete = false;
+    }
+  }
+}
+
+uint32_t wanted_fields(const graphql::ResolveContext& ctx) {
+  if (!ctx.fields) return kAllFields;  // the merged nodes are unknown: build everything
+  uint32_t bits = 0;
+  bool complete = true;
+  for (const graphql::Field* f : *ctx.fields) collect_bits(f->selection_set, bits, complete);
+  return complete ? bits : kAllFields;
+}
+
+json channel_json(const ChannelRecord& c, uint32_t want = kAllFields) {
+  json j = json::object();
+  if (want & kFId) j["id"] = c.id;
+  if (want & kFVersion) j["version"] = c.version;
+  if (want & kFKey) j["key"] = c.key;
+  if (want & kFRoles) j["roles"] = c.roles;
+  if (want & kFCreatedAt) j["createdAt"] = format_iso8601(c.created_at);
+  if (want & kFLastModifiedAt) j["lastModifiedAt"] = format_iso8601(c.last_modified_at);
+  return j;
+}
+
+// Channel id → JSON, built on first use, once per resolver call.
 class ChannelLookup {
  public:
-  explicit ChannelLookup(const CtStore& store) {
-    for (const auto& c : store.channels()) by_id_.emplace(c.id, channel_json(c));
-  }
+  ChannelLookup(const CtStore& store, uint32_t want) : store_(store), want_(want) {}
   json get(const std::string& id) const {
+    if (!built_) {
+      for (const auto& c : store_.channels()) by_id_.emplace(c.id, channel_json(c, want_));
+      built_ = true;
+    }
     auto it = by_id_.find(id);
     return it == by_id_.end() ? json(nullptr) : it->second;
   }
 
  private:
-  std::unordered_map<std::string, json> by_id_;
+  const CtStore& store_;
+  const uint32_t want_;
+  mutable bool built_ = false;
+  mutable std::unordered_map<std::string, json> by_id_;
 };
 
-json entry_json(const InventoryEntryRecord& e, const ChannelLookup& channels, bool expand_channel = true) {
-  json j = {{"id", e.id},
-            {"version", e.version},
-            {"key", e.key ? json(*e.key) : json(nullptr)},
-            {"sku", e.sku},
-            {"quantityOnStock", e.quantity_on_stock},
-            {"availableQuantity", e.available_quantity},
-            {"restockableInDays", e.restockable_in_days ? json(*e.restockable_in_days) : json(nullptr)},
-            {"expectedDelivery", e.expected_delivery ? json(*e.expected_delivery) : json(nullptr)},
-            {"createdAt", format_iso8601(e.created_at)},
-            {"lastModifiedAt", format_iso8601(e.last_modified_at)}};
-  if (e.supply_channel_id) {
-    j["supplyChannel"] = expand_channel ? channels.get(*e.supply_channel_id) : json(nullptr);
-    j["supplyChannelRef"] = {{"typeId", "channel"}, {"id", *e.supply_channel_id}};
-  } else {
-    j["supplyChannel"] = nullptr;
-    j["supplyChannelRef"] = nullptr;
+json entry_json(const InventoryEntryRecord& e, const ChannelLookup& channels, uint32_t want) {
+  json j = json::object();
+  if (want & kFId) j["id"] = e.id;
+  if (want & kFVersion) j["version"] = e.version;
+  if (want & kFKey) j["key"] = e.key ? json(*e.key) : json(nullptr);
+  if (want & kFSku) j["sku"] = e.sku;
+  if (want & kFQuantityOnStock) j["quantityOnStock"] = e.quantity_on_stock;
+  if (want & kFAvailableQuantity) j["availableQuantity"] = e.available_quantity;
+  if (want & kFRestockableInDays) {
+    j["restockableInDays"] = e.restockable_in_days ? json(*e.restockable_in_days) : json(nullptr);
+  }
+  if (want & kFExpectedDelivery) {
+    j["expectedDelivery"] = e.expected_delivery ? json(*e.expected_delivery) : json(nullptr);
+  }
+  if (want & kFCreatedAt) j["createdAt"] = format_iso8601(e.created_at);
+  if (want & kFLastModifiedAt) j["lastModifiedAt"] = format_iso8601(e.last_modified_at);
+  if (want & kFSupplyChannel) j["supplyChannel"] = e.supply_channel_id ? channels.get(*e.supply_channel_id) : json(nullptr);
+  if (want & kFSupplyChannelRef) {
+    j["supplyChannelRef"] =
+        e.supply_channel_id ? json{{"typeId", "channel"}, {"id", *e.supply_channel_id}} : json(nullptr);
   }
   return j;
 }
@@ -180,7 +256,7 @@ json CtGraphQL::channel(const graphql::ResolveContext& ctx) const {
   if (ref.id) c = state_.ct.channel_by_id(*ref.id);
   else if (ref.key) c = state_.ct.channel_by_key(*ref.key);
   else invalid_input("Either 'id' or 'key' must be given to query a channel.");
-  return c ? channel_json(*c) : json(nullptr);
+  return c ? channel_json(*c, wanted_fields(ctx)) : json(nullptr);
 }
 
 json CtGraphQL::channels(const graphql::ResolveContext& ctx) const {
@@ -195,6 +271,7 @@ json CtGraphQL::channels(const graphql::ResolveContext& ctx) const {
     if (!parsed.ok()) invalid_input("Malformed parameter: where: " + parsed.error().message);
     predicate = std::move(parsed).value();
   }
+  const uint32_t want = wanted_fields(ctx);
   json results = json::array();
   int64_t total = 0;
   for (const auto& c : state_.ct.channels()) {
@@ -207,7 +284,7 @@ json CtGraphQL::channels(const graphql::ResolveContext& ctx) const {
       };
       if (!evaluate(*predicate, lookup)) continue;
     }
-    if (total >= offset && static_cast<int64_t>(results.size()) < limit) results.push_back(channel_json(c));
+    if (total >= offset && static_cast<int64_t>(results.size()) < limit) results.push_back(channel_json(c, want));
     ++total;
   }
   const auto count = static_cast<int64_t>(results.size());
@@ -220,7 +297,8 @@ json CtGraphQL::inventory_entry(const graphql::ResolveContext& ctx) const {
   if (!ref.id && !ref.key) invalid_input("Either 'id' or 'key' must be given to query an inventory entry.");
   auto e = state_.ct.entry(ref);
   if (!e) return nullptr;
-  return entry_json(*e, ChannelLookup(state_.ct));
+  const uint32_t want = wanted_fields(ctx);
+  return entry_json(*e, ChannelLookup(state_.ct, want), want);
 }
 
 json CtGraphQL::inventory_entries(const graphql::ResolveContext& ctx) const {
@@ -233,12 +311,10 @@ json CtGraphQL::inventory_entries(const graphql::ResolveContext& ctx) const {
   q.offset = int_arg(args, "offset").value_or(0);
   auto page = state_.ct.query(q);
   if (!page.ok()) fail(page.error());
-  const ChannelLookup channels(state_.ct);
-  // Expanding the channel costs a copy per entry; skip it unless selected.
-  const auto names = selected_field_names(*ctx.field);
-  const bool expand = !names || names->count("supplyChannel") > 0;
+  const uint32_t want = wanted_fields(ctx);
+  const ChannelLookup channels(state_.ct, want);
   json results = json::array();
-  for (const auto& e : page.value().results) results.push_back(entry_json(e, channels, expand));
+  for (const auto& e : page.value().results) results.push_back(entry_json(e, channels, want));
   const auto count = static_cast<int64_t>(results.size());
   return {{"offset", page.value().offset},
           {"count", count},
@@ -264,7 +340,8 @@ json CtGraphQL::create_inventory_entry(const graphql::ResolveContext& ctx) const
   }
   auto created = state_.ct.create(draft, now);
   if (!created.ok()) fail(created.error());
-  return entry_json(created.value(), ChannelLookup(state_.ct));
+  const uint32_t want = wanted_fields(ctx);
+  return entry_json(created.value(), ChannelLookup(state_.ct, want), want);
 }
 
 json CtGraphQL::update_inventory_entry(const graphql::ResolveContext& ctx) const {
@@ -279,7 +356,8 @@ json CtGraphQL::update_inventory_entry(const graphql::ResolveContext& ctx) const
   }
   auto updated = state_.ct.update(ref, version, actions, now);
   if (!updated.ok()) fail(updated.error());
-  return entry_json(updated.value(), ChannelLookup(state_.ct));
+  const uint32_t want = wanted_fields(ctx);
+  return entry_json(updated.value(), ChannelLookup(state_.ct, want), want);
 }
 
 json CtGraphQL::delete_inventory_entry(const graphql::ResolveContext& ctx) const {
@@ -289,7 +367,8 @@ json CtGraphQL::delete_inventory_entry(const graphql::ResolveContext& ctx) const
   const int64_t version = long_arg(args, "version", "deleteInventoryEntry");
   auto removed = state_.ct.remove(ref, version);
   if (!removed.ok()) fail(removed.error());
-  return entry_json(removed.value(), ChannelLookup(state_.ct));
+  const uint32_t want = wanted_fields(ctx);
+  return entry_json(removed.value(), ChannelLookup(state_.ct, want), want);
 }
 
 }  // namespace fct::sim

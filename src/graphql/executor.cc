@@ -510,6 +510,7 @@ Response Executor::execute(const Request& request, void* user) const {
       bool resolved = false;
       ResolveContext ctx;
       ctx.field = &node;
+      ctx.fields = &cf.nodes;
       ctx.operation_type = mutation ? "mutation" : "query";
       ctx.user = user;
       std::string arg_error;

@@ -173,6 +173,10 @@ struct FieldError {
 
 struct ResolveContext {
   const Field* field = nullptr;          // the root field being resolved
+  // Every node of the document merged into this root field's response key
+  // (field is the first; more when the same key is selected twice, as in
+  // `{ a: channel { id } a: channel { key } }`). Null when not known.
+  const std::vector<const Field*>* fields = nullptr;
   nlohmann::json arguments;              // coerced argument values, variables substituted, defaults applied
   std::string operation_type;            // "query" or "mutation"
   void* user = nullptr;                  // passed through from execute()

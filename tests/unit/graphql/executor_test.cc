@@ -31,7 +31,9 @@ class GraphqlExecutor : public ::testing::Test {
     ASSERT_TRUE(schema.ok()) << schema.error().message;
     std::map<std::string, Resolver> r;
     r["Query.echo"] = [](const ResolveContext& ctx) { return ctx.arguments; };
-    r["Query.channel"] = [](const ResolveContext& ctx) -> json {
+    r["Query.channel"] = [this](const ResolveContext& ctx) -> json {
+      merged_nodes = ctx.fields ? ctx.fields->size() : 0;
+      first_is_field = ctx.fields && !ctx.fields->empty() && ctx.fields->front() == ctx.field;
       const std::string key = ctx.arguments.at("key");
       if (key == "missing") return nullptr;
       if (key == "denied") throw FieldError{"Access denied", {{"code", "insufficient_scope"}}};
@@ -102,6 +104,8 @@ class GraphqlExecutor : public ::testing::Test {
   std::vector<std::string> order;
   json last_args;
   int page_calls = 0;
+  size_t merged_nodes = 0;      // ctx.fields->size() in the last Query.channel call
+  bool first_is_field = false;  // ctx.fields->front() == ctx.field there
 };
 
 TEST_F(GraphqlExecutor, ProjectsSelectedFieldsWithAliases) {
@@ -134,6 +138,16 @@ TEST_F(GraphqlExecutor, FragmentsAreMerged) {
 TEST_F(GraphqlExecutor, MergesSubSelectionsOfTheSameKey) {
   Response r = run("{ inventoryEntries(limit: 1) { results { channel { id } } results { channel { key } } } }");
   EXPECT_EQ(r.body["data"]["inventoryEntries"]["results"][0]["channel"], json::parse(R"({"id":"c1","key":"store-1"})"));
+}
+
+TEST_F(GraphqlExecutor, ResolverSeesEveryMergedRootNode) {
+  run("{ channel(key: \"a\") { id } }");
+  EXPECT_EQ(merged_nodes, 1u);
+  EXPECT_TRUE(first_is_field);
+  Response r = run("{ c: channel(key: \"a\") { id } c: channel(key: \"a\") { key } }");
+  EXPECT_EQ(merged_nodes, 2u);
+  EXPECT_TRUE(first_is_field);
+  EXPECT_EQ(r.body["data"]["c"], json::parse(R"({"id":"c-a","key":"a"})"));
 }
 
 TEST_F(GraphqlExecutor, Typename) {

@@ -446,6 +446,38 @@ TEST_F(SimServerTest, InventoryEntriesCreateQueryUpdate) {
   EXPECT_EQ(missing.body["errors"][0]["message"], "The InventoryEntry with ID 'no-such-id' was not found.");
 }
 
+// Resolvers build only the fields a document selects; every way of selecting
+// a field must still get it.
+TEST_F(SimServerTest, EntryFieldsArriveHoweverTheyAreSelected) {
+  const std::string channel = channel_id();
+  auto created = ct(kCreateEntry, {{"sku", "A"}, {"qty", 4}, {"channel", channel}});
+  ASSERT_FALSE(created.body.contains("errors")) << created.raw;
+
+  // The same response key twice: the selections merge.
+  auto merged = ct(R"({ a: channel(key: "ct-fluent-channel") { id } a: channel(key: "ct-fluent-channel") { key } })");
+  ASSERT_FALSE(merged.body.contains("errors")) << merged.raw;
+  EXPECT_EQ(merged.body["data"]["a"]["id"], channel);
+  EXPECT_EQ(merged.body["data"]["a"]["key"], "ct-fluent-channel");
+
+  // Named fragments, inline fragments, aliases and nested channel fields.
+  auto r = ct(R"({ inventoryEntries(where: "sku = \"A\"") { results { ...E ... on InventoryEntry { q: availableQuantity } } } }
+                 fragment E on InventoryEntry { sku createdAt supplyChannel { key roles lastModifiedAt } })");
+  ASSERT_FALSE(r.body.contains("errors")) << r.raw;
+  const json& e = r.body["data"]["inventoryEntries"]["results"][0];
+  EXPECT_EQ(e["sku"], "A");
+  EXPECT_EQ(e["q"], 4);
+  EXPECT_EQ(e["createdAt"], format_iso8601(kStart));
+  EXPECT_EQ(e["supplyChannel"]["key"], "ct-fluent-channel");
+  EXPECT_EQ(e["supplyChannel"]["roles"], json::array({"InventorySupply"}));
+  EXPECT_TRUE(e["supplyChannel"]["lastModifiedAt"].is_string());
+
+  auto merged_entries = ct(R"({ x: inventoryEntry(key: "none") { id } a: inventoryEntries { results { sku } }
+                               a: inventoryEntries { results { supplyChannelRef { id } } } })");
+  ASSERT_FALSE(merged_entries.body.contains("errors")) << merged_entries.raw;
+  EXPECT_EQ(merged_entries.body["data"]["a"]["results"][0]["sku"], "A");
+  EXPECT_EQ(merged_entries.body["data"]["a"]["results"][0]["supplyChannelRef"]["id"], channel);
+}
+
 TEST_F(SimServerTest, QueryLimitsAndMalformedPredicates) {
   auto malformed = ct(kEntriesQuery, {{"where", "sku = \"A\" and and"}});
   ASSERT_EQ(malformed.status, 200);
