@@ -173,9 +173,10 @@ const std::string& InventoryWriter::batch_document(CallKind kind, size_t count) 
 }
 
 void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
-  nlohmann::json variables = nlohmann::json::object();
-  std::string serialized;  // lookups: the variables, built directly (the hot path of a full scan)
-  std::string document;
+  // The variables are written straight into JSON text: this runs for every
+  // item, and a DOM per request cost more than the rest of the request.
+  std::string variables = "{";
+  const std::string* document = &docs_.lookup;
   if (kind == CallKind::kLookup) {
     std::string where = "sku in (";
     for (size_t i = 0; i < items.size(); ++i) {
@@ -185,29 +186,41 @@ void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
     where += ") and supplyChannel(id=";
     append_predicate_string(where, channel_id_);
     where += ")";
-    serialized.reserve(where.size() + 64);
-    serialized = "{\"where\":";
-    append_json_string(serialized, where);
-    serialized += ",\"limit\":" + std::to_string(items.size()) + "}";
-    document = docs_.lookup;
+    variables += "\"where\":";
+    append_json_string(variables, where);
+    variables += ",\"limit\":" + std::to_string(items.size());
   } else {
+    // Aliased copies u0, u1, … of the mutation, their variables suffixed _0, _1, …
+    auto add = [&variables](const char* name, size_t i) {
+      if (variables.size() > 1) variables += ',';
+      variables += '"';
+      variables += name;
+      variables += '_';
+      variables += std::to_string(i);
+      variables += "\":";
+    };
     for (size_t i = 0; i < items.size(); ++i) {
-      auto s = "_" + std::to_string(i);
       if (kind == CallKind::kCreate) {
-        variables["sku" + s] = items[i].sku;
-        variables["quantity" + s] = items[i].quantity;
-        variables["channelId" + s] = channel_id_;
+        add("sku", i);
+        append_json_string(variables, items[i].sku);
+        add("quantity", i);
+        variables += std::to_string(items[i].quantity);
+        add("channelId", i);
+        append_json_string(variables, channel_id_);
       } else {
-        variables["id" + s] = items[i].entry_id;
-        variables["version" + s] = items[i].version;
-        variables["quantity" + s] = items[i].quantity;
+        add("id", i);
+        append_json_string(variables, items[i].entry_id);
+        add("version", i);
+        variables += std::to_string(items[i].version);
+        add("quantity", i);
+        variables += std::to_string(items[i].quantity);
       }
     }
-    document = batch_document(kind, items.size());
+    document = &batch_document(kind, items.size());
   }
+  variables += '}';
   std::string token;
-  auto request = kind == CallKind::kLookup ? ct_.request_serialized(document, serialized, &token)
-                                           : ct_.request(document, variables, &token);
+  auto request = ct_.request_serialized(*document, variables, &token);
   if (!request.ok()) {
     for (auto& item : items) retry_or_fail(std::move(item), kind, request.error());
     return;
