@@ -17,6 +17,7 @@
 
 #include <httplib.h>
 
+#include "sim/fast_json.h"
 #include "sim/graphql_apis.h"
 #include "sim/json_args.h"
 #include "sim/tokens.h"
@@ -38,7 +39,7 @@ class Server : public httplib::Server {
 
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), kJson);
+  res.set_content(dump_json(body), kJson);
 }
 
 // Parameters from the query string and, for form posts, the body.
@@ -276,7 +277,7 @@ void Simulator::Impl::fluent_graphql(const httplib::Request& req, httplib::Respo
     fluent_tokens.revoke(token);
     return unauthorized("Access token expired: " + token);
   }
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  json body = parse_json(req.body);
   if (body.is_discarded() || !body.is_object()) {
     reply(res, 400, {{"errors", {{{"message", "Invalid JSON in request body"}}}}});
     return;
@@ -390,7 +391,7 @@ void Simulator::Impl::ct_graphql(const httplib::Request& req, httplib::Response&
   auto bad_request = [&](const std::string& code, const std::string& message) {
     reply(res, 400, {{"statusCode", 400}, {"message", message}, {"errors", {{{"code", code}, {"message", message}}}}});
   };
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  json body = parse_json(req.body);
   if (body.is_discarded() || !body.is_object()) {
     return bad_request("InvalidJsonInput", "Request body does not contain valid JSON.");
   }
