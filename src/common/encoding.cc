@@ -37,10 +37,14 @@ std::string predicate_string(std::string_view value) {
 
 void append_predicate_string(std::string& out, std::string_view value) {
   out.push_back('"');
-  for (char c : value) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '"' && value[i] != '\\') continue;
+    out.append(value.data() + run, i - run);
+    out.push_back('\\');
+    run = i;  // the quote or backslash itself goes with the next run
   }
+  out.append(value.data() + run, value.size() - run);
   out.push_back('"');
 }
 

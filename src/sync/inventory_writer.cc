@@ -179,6 +179,7 @@ void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
   const std::string* document = &docs_.lookup;
   if (kind == CallKind::kLookup) {
     std::string where = "sku in (";
+    where.reserve(64 + items.size() * (items.empty() ? 0 : items.front().sku.size() + 6));
     for (size_t i = 0; i < items.size(); ++i) {
       if (i) where += ", ";
       append_predicate_string(where, items[i].sku);
@@ -186,6 +187,7 @@ void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
     where += ") and supplyChannel(id=";
     append_predicate_string(where, channel_id_);
     where += ")";
+    variables.reserve(where.size() + where.size() / 4 + 64);
     variables += "\"where\":";
     append_json_string(variables, where);
     variables += ",\"limit\":" + std::to_string(items.size());
@@ -298,15 +300,14 @@ void InventoryWriter::handle_lookup(std::vector<Item>& items, const GraphQLReply
 }
 
 InventoryWriter::Matcher::Matcher(std::vector<Item>& items)
-    : items_(items), kinds_(items.size(), WriteKind::kCreate), matched_(items.size(), false) {
-  index_.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) index_.emplace(items[i].sku, i);
+    : items_(items), kinds_(items.size(), WriteKind::kCreate), matched_(items.size(), false), index_(items.size()) {
+  for (size_t i = 0; i < items.size(); ++i) index_.try_emplace(items[i].sku, static_cast<uint32_t>(i));
 }
 
 void InventoryWriter::Matcher::found(const InventoryEntryRef& entry) {
-  auto it = index_.find(entry.sku);
-  if (it == index_.end() || matched_[it->second]) return;  // not asked for, or a second entry for the SKU
-  size_t i = it->second;
+  const uint32_t* at = index_.find(entry.sku);
+  if (!at || matched_[*at]) return;  // not asked for, or a second entry for the SKU
+  size_t i = *at;
   matched_[i] = true;
   kinds_[i] = decide_write(items_[i].quantity, &entry);
   if (kinds_[i] != WriteKind::kUnchanged) {
@@ -316,7 +317,7 @@ void InventoryWriter::Matcher::found(const InventoryEntryRef& entry) {
 }
 
 void InventoryWriter::Matcher::route_all(InventoryWriter& writer) {
-  index_.clear();  // its keys view the SKUs about to be moved
+  // index_ views the SKUs about to be moved: it is not used past here.
   for (size_t i = 0; i < items_.size(); ++i) writer.route(std::move(items_[i]), kinds_[i]);
 }
 

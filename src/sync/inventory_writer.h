@@ -28,6 +28,7 @@
 #include "api/graphql_client.h"
 #include "graphql/graphql.h"
 #include "sync/model.h"
+#include "sync/view_index.h"
 
 namespace fct {
 
@@ -129,7 +130,7 @@ class InventoryWriter {
     std::vector<Item>& items_;
     std::vector<WriteKind> kinds_;
     std::vector<bool> matched_;
-    std::unordered_map<std::string_view, size_t> index_;  // views of items_[i].sku
+    ViewIndex index_;  // items_[i].sku -> i
   };
   void handle_writes(CallKind kind, std::vector<Item>& items, const GraphQLReply& reply);
   void retry_or_fail(Item item, CallKind queue, const Error& error);

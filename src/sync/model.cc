@@ -1,5 +1,7 @@
 #include "sync/model.h"
 
+#include "sync/view_index.h"
+
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -64,28 +66,30 @@ int64_t desired_quantity(const VirtualPosition& position, int64_t inactive_quant
 }
 
 std::vector<VirtualPosition> newest_per_product(std::vector<VirtualPosition> positions) {
-  // productRef (a view into `positions`, which stays put) -> index of the newest.
-  std::unordered_map<std::string_view, size_t> newest;
-  newest.reserve(positions.size());
+  // productRef (a view into `positions`) -> index of its newest position.
+  ViewIndex newest(positions.size());
   bool repeats = false;
   for (size_t i = 0; i < positions.size(); ++i) {
-    auto [it, inserted] = newest.try_emplace(positions[i].product_ref, i);
+    auto [at, inserted] = newest.try_emplace(positions[i].product_ref, static_cast<uint32_t>(i));
     if (!inserted) {
       repeats = true;
-      if (positions[i].updated_on >= positions[it->second].updated_on) it->second = i;
+      if (positions[i].updated_on >= positions[*at].updated_on) *at = static_cast<uint32_t>(i);
     }
   }
   if (!repeats) return positions;  // the usual page: nothing to drop
-  // Keep each product at its first appearance, holding its newest position.
-  std::vector<VirtualPosition> out;
-  out.reserve(newest.size());
-  for (size_t i = 0; i < positions.size(); ++i) {
-    auto it = newest.find(positions[i].product_ref);
-    if (it == newest.end()) continue;  // already placed
-    size_t keep = it->second;
-    newest.erase(it);  // before the move below empties the key's string
-    out.push_back(std::move(positions[keep]));
+  // Each product at its first appearance, holding its newest position.
+  constexpr uint32_t kPlaced = UINT32_MAX;
+  std::vector<uint32_t> keep;
+  keep.reserve(newest.size());
+  for (const auto& p : positions) {
+    uint32_t* at = newest.find(p.product_ref);
+    if (*at == kPlaced) continue;
+    keep.push_back(*at);
+    *at = kPlaced;
   }
+  std::vector<VirtualPosition> out;
+  out.reserve(keep.size());
+  for (uint32_t k : keep) out.push_back(std::move(positions[k]));  // the index is not used past here
   return out;
 }
 

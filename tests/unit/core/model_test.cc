@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "sync/seen_products.h"
+#include "sync/view_index.h"
 
 namespace fct {
 namespace {
@@ -118,6 +119,31 @@ TEST(InventoryEntryParse, RejectsUnexpectedShape) {
   auto bad = parse_inventory_entry({{"id", "x"}, {"sku", "S"}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kProtocol);
+}
+
+}  // namespace
+}  // namespace fct
+
+namespace fct {
+namespace {
+
+TEST(ViewIndex, FindsInsertsAndGrowsPastItsFirstSize) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1000; ++i) keys.push_back("SKU-" + std::to_string(i));
+  ViewIndex index(4);  // far too small: it has to grow
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto [at, inserted] = index.try_emplace(keys[i], static_cast<uint32_t>(i));
+    EXPECT_TRUE(inserted);
+    EXPECT_EQ(*at, i);
+  }
+  EXPECT_EQ(index.size(), keys.size());
+  auto [again, inserted] = index.try_emplace(std::string("SKU-7"), 99);
+  EXPECT_FALSE(inserted);
+  EXPECT_EQ(*again, 7u);
+  for (size_t i = 0; i < keys.size(); ++i) ASSERT_NE(index.find(keys[i]), nullptr) << keys[i];
+  EXPECT_EQ(*index.find("SKU-999"), 999u);
+  EXPECT_EQ(index.find("SKU-1000"), nullptr);
+  EXPECT_EQ(index.find(""), nullptr);
 }
 
 }  // namespace
