@@ -9,6 +9,9 @@ namespace fct::sim {
 
 namespace {
 
+// An in-list this long gets a hash set of its strings (Predicate::string_set).
+constexpr size_t kMinValuesForSet = 8;
+
 struct Token {
   enum class Kind { kEnd, kIdent, kString, kNumber, kOp, kLParen, kRParen, kComma };
   Kind kind = Kind::kEnd;
@@ -306,6 +309,14 @@ class Parser {
         return fail("Expected ',' or ')' but found " + describe(tok_));
       }
       FCT_ADVANCE();
+      if (node.values.size() >= kMinValuesForSet) {
+        auto set = std::make_shared<std::unordered_set<std::string>>();
+        set->reserve(node.values.size());
+        for (const auto& v : node.values) {
+          if (v.kind == PredicateValue::Kind::kString) set->insert(v.text);
+        }
+        node.string_set = std::move(set);
+      }
       return node;
     }
     if (is_keyword("is")) {
@@ -333,6 +344,9 @@ class Parser {
   Error error_;
 };
 
+// Date-times compare by instant (see compare()); other strings by text.
+bool date_shaped(const std::string& text) { return text.size() >= 10 && text[4] == '-'; }
+
 int compare(const PredicateValue& a, const PredicateValue& b, bool& comparable) {
   comparable = a.kind == b.kind;
   if (!comparable) return 0;
@@ -341,7 +355,7 @@ int compare(const PredicateValue& a, const PredicateValue& b, bool& comparable) 
     case PredicateValue::Kind::kBoolean: return static_cast<int>(a.boolean) - static_cast<int>(b.boolean);
     case PredicateValue::Kind::kString: {
       // Date-times compare by instant, whatever their textual form.
-      if (a.text.size() >= 10 && b.text.size() >= 10 && a.text[4] == '-' && b.text[4] == '-') {
+      if (date_shaped(a.text) && date_shaped(b.text)) {
         const auto ta = parse_iso8601(a.text), tb = parse_iso8601(b.text);
         if (ta && tb) return *ta < *tb ? -1 : (*ta > *tb ? 1 : 0);
       }
@@ -378,6 +392,11 @@ bool evaluate(const Predicate& p, const FieldLookup& lookup) {
   if (!value) return p.op == Op::kNe || p.op == Op::kNotIn;
   bool comparable = false;
   if (p.op == Op::kIn || p.op == Op::kNotIn) {
+    if (p.string_set && value->kind == PredicateValue::Kind::kString && !date_shaped(value->text)) {
+      // compare() is 0 exactly for string values with the same text here.
+      const bool found = p.string_set->count(value->text) > 0;
+      return p.op == Op::kIn ? found : !found;
+    }
     bool found = false;
     for (const auto& v : p.values) {
       if (compare(*value, v, comparable) == 0 && comparable) {

@@ -15,9 +15,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.h"
@@ -43,6 +45,9 @@ struct Predicate {
   std::vector<PredicateValue> values; // one for comparisons, several for in / not in
   std::vector<Predicate> children;    // kAnd, kOr (two or more), kNot (one)
   int column = 0;                     // 1-based position in the text, for messages
+  // kIn / kNotIn with many values: the text of every string value, so that
+  // evaluate() can test a (non-date) string by hashing instead of scanning.
+  std::shared_ptr<const std::unordered_set<std::string>> string_set;
 };
 
 // Parses a predicate. On a syntax error returns kInvalidArgument with a message

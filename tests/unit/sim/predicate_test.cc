@@ -50,6 +50,34 @@ TEST(Predicate, BooleanStructure) {
   EXPECT_TRUE(eval("not(sku = \"B\") and sku = \"A-1\"", kEntry));
 }
 
+// Long in-lists are looked up in a hash set; the answers must be those of
+// the value-by-value comparison short lists get.
+TEST(Predicate, LongInListsMatchShortOnes) {
+  std::string filler;
+  for (int i = 0; i < 20; ++i) filler += "\"F-" + std::to_string(i) + "\", ";
+  auto check = [&](const std::string& list, const PredicateValue& value, bool expected) {
+    const std::map<std::string, PredicateValue> f = {{"x", value}};
+    EXPECT_EQ(eval("x in (" + list + ")", f), expected) << list;
+    EXPECT_EQ(eval("x in (" + filler + list + ")", f), expected) << list;
+    EXPECT_EQ(eval("x not in (" + list + ")", f), !expected) << list;
+    EXPECT_EQ(eval("x not in (" + filler + list + ")", f), !expected) << list;
+  };
+  auto p = parse_predicate("x in (" + filler + "\"A\")");
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p.value().string_set);  // the long form does take the set path
+  check("\"A-1\"", PredicateValue::string("A-1"), true);
+  check("\"A-2\"", PredicateValue::string("A-1"), false);
+  check("5", PredicateValue::string("5"), false);  // a number never equals a string
+  check("5", PredicateValue::num(5), true);
+  check("\"5\"", PredicateValue::num(5), false);
+  check("\"\"", PredicateValue::string(""), true);
+  // Date-times compare by instant, so a different text can match.
+  check("\"2026-01-01T02:00:00+02:00\"", PredicateValue::string("2026-01-01T00:00:00.000Z"), true);
+  check("\"2026-01-01T00:00:00.000Z\"", PredicateValue::string("2026-01-01T00:00:00.000Z"), true);
+  check("\"2026-01-01T00:00:01Z\"", PredicateValue::string("2026-01-01T00:00:00.000Z"), false);
+  check("\"2026-01-01\"", PredicateValue::string("2026-01-01T00:00:00Z"), true);
+}
+
 TEST(Predicate, StringEscapes) {
   std::map<std::string, PredicateValue> f = {{"sku", PredicateValue::string("a\"b\\c\u00e9")}};
   EXPECT_TRUE(eval(R"(sku = "a\"b\\c\u00e9")", f));
