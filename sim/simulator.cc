@@ -52,6 +52,9 @@ std::map<std::string, std::string> request_params(const httplib::Request& req) {
   return params;
 }
 
+// arg() for a value the caller moves out of `body` (which it does not read again).
+json* take_arg(json& body, const char* name) { return const_cast<json*>(arg(body, name)); }
+
 std::string param(const std::map<std::string, std::string>& params, const char* name) {
   auto it = params.find(name);
   return it == params.end() ? std::string() : it->second;
@@ -283,12 +286,12 @@ void Simulator::Impl::fluent_graphql(const httplib::Request& req, httplib::Respo
     return;
   }
   graphql::Request request;
-  if (const json* q = arg(body, "query"); q && q->is_string()) request.query = q->get<std::string>();
+  if (json* q = take_arg(body, "query"); q && q->is_string()) request.query = std::move(q->get_ref<std::string&>());
   if (request.query.empty()) {
     reply(res, 400, {{"errors", {{{"message", "Must provide query string."}}}}});
     return;
   }
-  if (const json* v = arg(body, "variables")) request.variables = *v;
+  if (json* v = take_arg(body, "variables")) request.variables = std::move(*v);
   if (auto name = string_arg(body, "operationName")) request.operation_name = *name;
   if (d.kind == FaultDecision::Kind::kGraphqlError) {
     stats.add("faults.fluent.graphqlError");
@@ -396,9 +399,9 @@ void Simulator::Impl::ct_graphql(const httplib::Request& req, httplib::Response&
     return bad_request("InvalidJsonInput", "Request body does not contain valid JSON.");
   }
   graphql::Request request;
-  if (const json* q = arg(body, "query"); q && q->is_string()) request.query = q->get<std::string>();
+  if (json* q = take_arg(body, "query"); q && q->is_string()) request.query = std::move(q->get_ref<std::string&>());
   if (request.query.empty()) return bad_request("InvalidInput", "Must provide query string.");
-  if (const json* v = arg(body, "variables")) request.variables = *v;
+  if (json* v = take_arg(body, "variables")) request.variables = std::move(*v);
   if (auto name = string_arg(body, "operationName")) request.operation_name = *name;
   if (d.kind == FaultDecision::Kind::kGraphqlError) {
     stats.add("faults.ct.graphqlError");
