@@ -130,7 +130,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
       if (c < '0' || c > '9') { digits = false; break; }
       length = length * 10 + static_cast<size_t>(c - '0');
     }
-    if (digits && length <= kMaxBodyReserve) job->response.body.reserve(length);
+    // 64 bytes spare: in-place JSON parsers (api/reply_decoders) need that
+    // much padding after the body and would otherwise copy it.
+    if (digits && length <= kMaxBodyReserve) job->response.body.reserve(length + 64);
   }
   job->response.headers.emplace_back(std::move(name), std::string(value));
   return n;
