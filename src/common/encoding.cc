@@ -49,8 +49,30 @@ void append_predicate_string(std::string& out, std::string_view value) {
 }
 
 void append_json_string(std::string& out, std::string_view value) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  append_json_escaped(out, value);
+  out.push_back('"');
+}
+
+void append_predicate_string_json(std::string& out, std::string_view value) {
+  bool plain = true;
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {  // the usual SKU: nothing inside needs escaping
+    out += "\\\"";
+    out += value;
+    out += "\\\"";
+    return;
+  }
+  append_json_escaped(out, predicate_string(value));
+}
+
+void append_json_escaped(std::string& out, std::string_view value) {
+  static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < value.size(); ++i) {
     auto c = static_cast<unsigned char>(value[i]);
@@ -72,7 +94,6 @@ void append_json_string(std::string& out, std::string_view value) {
     }
   }
   out.append(value.data() + run, value.size() - run);
-  out.push_back('"');
 }
 
 }  // namespace fct

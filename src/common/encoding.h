@@ -16,5 +16,10 @@ void append_predicate_string(std::string& out, std::string_view value);
 // text. For hot paths that build a request body piece by piece; everything
 // else serialises with nlohmann::json.
 void append_json_string(std::string& out, std::string_view value);
+// The same without the quotes: for a literal assembled from several pieces.
+void append_json_escaped(std::string& out, std::string_view value);
+// A predicate string inside a JSON string literal: \"value\", the value's own
+// quotes and backslashes escaped for the predicate, then everything for JSON.
+void append_predicate_string_json(std::string& out, std::string_view value);
 
 }  // namespace fct

@@ -178,19 +178,16 @@ void InventoryWriter::submit(CallKind kind, std::vector<Item> items) {
   std::string variables = "{";
   const std::string* document = &docs_.lookup;
   if (kind == CallKind::kLookup) {
-    std::string where = "sku in (";
-    where.reserve(64 + items.size() * (items.empty() ? 0 : items.front().sku.size() + 6));
+    // "where": "sku in (\"A\", \"B\") and supplyChannel(id=\"…\")", written as JSON directly.
+    variables.reserve(96 + items.size() * (items.empty() ? 0 : items.front().sku.size() + 6));
+    variables += "\"where\":\"sku in (";
     for (size_t i = 0; i < items.size(); ++i) {
-      if (i) where += ", ";
-      append_predicate_string(where, items[i].sku);
+      if (i) variables += ", ";
+      append_predicate_string_json(variables, items[i].sku);
     }
-    where += ") and supplyChannel(id=";
-    append_predicate_string(where, channel_id_);
-    where += ")";
-    variables.reserve(where.size() + where.size() / 4 + 64);
-    variables += "\"where\":";
-    append_json_string(variables, where);
-    variables += ",\"limit\":" + std::to_string(items.size());
+    variables += ") and supplyChannel(id=";
+    append_predicate_string_json(variables, channel_id_);
+    variables += ")\",\"limit\":" + std::to_string(items.size());
   } else {
     // Aliased copies u0, u1, … of the mutation, their variables suffixed _0, _1, …
     auto add = [&variables](const char* name, size_t i) {

@@ -30,3 +30,19 @@ TEST(Encoding, PredicateStringEscapesQuotesAndBackslashes) {
 
 }  // namespace
 }  // namespace fct
+
+namespace fct {
+namespace {
+
+TEST(Encoding, PredicateInsideJsonEqualsQuotingTwice) {
+  for (std::string s : {std::string("SKU-1"), std::string("a\"b"), std::string("back\\slash"), std::string("tab\t"),
+                        std::string("\xc3\xa9")}) {
+    std::string direct;
+    append_predicate_string_json(direct, s);
+    std::string twice = nlohmann::json(predicate_string(s)).dump();
+    EXPECT_EQ("\"" + direct + "\"", twice) << s;
+  }
+}
+
+}  // namespace
+}  // namespace fct
