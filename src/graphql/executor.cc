@@ -20,6 +20,8 @@ namespace {
 
 constexpr size_t kCacheCapacity = 256;
 constexpr size_t kMaxCachedQueryBytes = 64 * 1024;
+// Selections with up to this many response keys are searched without a hash map.
+constexpr size_t kLinearKeySearch = 16;
 
 // A parsed and validated document. Immutable once built.
 struct Prepared {
@@ -254,12 +256,16 @@ class Execution {
         const Field& f = *sel.field;
         if (!include(f.directives)) continue;
         const std::string& key = f.response_key();
-        auto it = index.find(key);
-        if (it != index.end()) {
-          out[it->second].nodes.push_back(&f);
+        if (CollectedField* seen = find_key(out, index, key)) {
+          seen->nodes.push_back(&f);
           continue;
         }
-        index.emplace(key, out.size());
+        if (!index.empty() || out.size() >= kLinearKeySearch) {
+          if (index.empty()) {
+            for (size_t i = 0; i < out.size(); ++i) index.emplace(*out[i].key, i);
+          }
+          index.emplace(key, out.size());
+        }
         CollectedField cf;
         cf.key = &key;
         cf.nodes.push_back(&f);
@@ -281,8 +287,34 @@ class Execution {
     }
   }
 
+  // The collected field with response key `key`, or null. Small selections
+  // are searched directly; larger ones through `index` (filled on demand).
+  static CollectedField* find_key(Collected& out, const std::unordered_map<std::string_view, size_t>& index,
+                                  const std::string& key) {
+    if (!index.empty()) {
+      auto it = index.find(key);
+      return it == index.end() ? nullptr : &out[it->second];
+    }
+    for (CollectedField& cf : out) {
+      if (*cf.key == key) return &cf;
+    }
+    return nullptr;
+  }
+
   static void finish(Collected& out) {
     if (out.size() < 2) return;
+    if (out.size() <= kLinearKeySearch) {
+      for (size_t i = 0; i < out.size(); ++i) {
+        if (!out[i].def) continue;
+        for (size_t j = i + 1; j < out.size(); ++j) {
+          if (out[j].def && out[j].def->name == out[i].def->name) {
+            out[i].shared_source = true;
+            out[j].shared_source = true;
+          }
+        }
+      }
+      return;
+    }
     std::unordered_map<std::string_view, int> uses;
     for (const CollectedField& f : out) {
       if (f.def) ++uses[f.def->name];
@@ -381,7 +413,7 @@ json coerce_variables(const Schema::Impl& schema, const Operation& op, const jso
       errors.push_back(make_error_json(message, {var.loc}));
       continue;
     }
-    out[var.name] = std::move(value);
+    out.get_ref<json::object_t&>().insert_or_assign(var.name, std::move(value));
   }
   return errors;
 }
@@ -494,6 +526,7 @@ Response Executor::execute(const Request& request, void* user) const {
     if (!root) return internal::request_error_message("Schema is not configured to execute this operation.");
     const std::string prefix = mutation ? "Mutation." : "Query.";
 
+    thread_local std::string resolver_key;  // "Mutation.<field>", reused to avoid an allocation per field
     internal::Execution exec(schema, *prepared, variables);
     internal::Collected fields = exec.collect_root(*root, op.selection_set);
     json data = json::object();
@@ -516,7 +549,8 @@ Response Executor::execute(const Request& request, void* user) const {
       std::string arg_error;
       if (!internal::coerce_arguments(schema, *cf.def, node, variables, ctx.arguments, arg_error)) {
         exec.add_error(arg_error, node.loc);
-      } else if (auto r = resolvers_.find(prefix + cf.def->name); r == resolvers_.end() || !r->second) {
+      } else if (auto r = resolvers_.find(resolver_key.assign(prefix).append(cf.def->name));
+                 r == resolvers_.end() || !r->second) {
         exec.add_error("No resolver is registered for field \"" + prefix + cf.def->name + "\".", node.loc);
       } else {
         try {

@@ -150,6 +150,30 @@ TEST_F(GraphqlExecutor, ResolverSeesEveryMergedRootNode) {
   EXPECT_EQ(r.body["data"]["c"], json::parse(R"({"id":"c-a","key":"a"})"));
 }
 
+// Selections with many response keys are merged through a hash index, small
+// ones by a direct search; both must merge and share sources the same way.
+TEST_F(GraphqlExecutor, ManyResponseKeysMergeAndShareSources) {
+  std::string sub, root;
+  json expected_sub = json::object(), expected_root = json::object();
+  for (int i = 0; i < 20; ++i) {
+    sub += " k" + std::to_string(i) + ": key";
+    expected_sub["k" + std::to_string(i)] = "a";
+    root += " c" + std::to_string(i) + ": channel(key: \"a\") { id }";
+    expected_root["c" + std::to_string(i)] = json{{"id", "c-a"}};
+  }
+  // Repeats of early and late keys, after the index exists.
+  root += " c3: channel(key: \"a\") { key } c18: channel(key: \"a\") { name }";
+  expected_root["c3"]["key"] = "a";
+  expected_root["c18"]["name"] = "Name a";
+  sub += " k2: key k19: key id";
+  expected_sub["id"] = "c-a";
+  Response a = run("{ channel(key: \"a\") {" + sub + " } }");
+  EXPECT_EQ(a.body["data"]["channel"], expected_sub);
+  Response b = run("{" + root + " }");
+  EXPECT_EQ(b.body["data"], expected_root);
+  EXPECT_FALSE(b.body.contains("errors")) << b.body.dump();
+}
+
 TEST_F(GraphqlExecutor, Typename) {
   Response r = run("{ __typename channel(key: \"a\") { __typename t: __typename id } }");
   EXPECT_EQ(r.body, json::parse(R"({"data":{"__typename":"Query","channel":{"__typename":"Channel","t":"Channel","id":"c-a"}}})"));
