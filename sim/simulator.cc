@@ -39,7 +39,8 @@ class Server : public httplib::Server {
 
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(dump_json(body), kJson);
+  res.set_content("", 0, kJson);  // the Content-Type header; the body is moved in, not copied
+  res.body = dump_json(body);
 }
 
 // Parameters from the query string and, for form posts, the body.
