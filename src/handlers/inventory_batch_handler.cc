@@ -116,6 +116,7 @@ void merge_into(JobSummary& first, const JobSummary& next) {
   first.writes.failed += next.writes.failed;
   first.writes.conflicts_resolved += next.writes.conflicts_resolved;
   first.http_requests += next.http_requests;
+  first.http_retries += next.http_retries;
   for (const auto& [kind, n] : next.requests_by_kind) first.requests_by_kind[kind] += n;
   first.duration_s += next.duration_s;
   first.planned.insert(first.planned.end(), next.planned.begin(), next.planned.end());

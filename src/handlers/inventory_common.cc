@@ -115,11 +115,14 @@ RunMeter::RunMeter(Services& svc)
     : svc_(svc),
       started_(svc.clock.steady_now()),
       http_before_(svc.transport.stats().requests),
+      retries_before_(svc.transport.stats().retries),
       kinds_before_(svc.counts.snapshot()) {}
 
 void RunMeter::finish(JobSummary& summary) const {
   summary.duration_s = std::chrono::duration<double>(svc_.clock.steady_now() - started_).count();
-  summary.http_requests = svc_.transport.stats().requests - http_before_;
+  auto transport = svc_.transport.stats();
+  summary.http_requests = transport.requests - http_before_;
+  summary.http_retries = transport.retries - retries_before_;
   for (const auto& [kind, n] : svc_.counts.snapshot()) {
     auto it = kinds_before_.find(kind);
     uint64_t delta = n - (it == kinds_before_.end() ? 0 : it->second);

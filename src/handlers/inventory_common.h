@@ -72,6 +72,7 @@ class RunMeter {
   Services& svc_;
   std::chrono::steady_clock::time_point started_;
   uint64_t http_before_;
+  uint64_t retries_before_;
   std::map<std::string, uint64_t> kinds_before_;
 };
 

@@ -56,6 +56,7 @@ nlohmann::json JobSummary::to_json() const {
                       {"failed", writes.failed},
                       {"conflictsResolved", writes.conflicts_resolved},
                       {"httpRequests", http_requests},
+                      {"httpRetries", http_retries},
                       {"requestsByKind", requests_by_kind},
                       {"durationSeconds", duration_s}};
   if (!reason.empty()) j["reason"] = reason;
@@ -95,7 +96,8 @@ std::string JobSummary::to_text() const {
   out += buf;
   std::string kinds;
   for (const auto& [k, v] : requests_by_kind) kinds += (kinds.empty() ? "" : ", ") + k + " " + std::to_string(v);
-  std::snprintf(buf, sizeof buf, "  requests    %llu HTTP (%s)\n", (unsigned long long)http_requests, kinds.c_str());
+  std::snprintf(buf, sizeof buf, "  requests    %llu HTTP, %llu retried (%s)\n", (unsigned long long)http_requests,
+                (unsigned long long)http_retries, kinds.c_str());
   out += buf;
   std::snprintf(buf, sizeof buf, "  duration    %.3f s\n", duration_s);
   out += buf;

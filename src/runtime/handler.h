@@ -54,6 +54,7 @@ struct JobSummary {
   uint64_t positions_superseded = 0;  // productRefs met again on a later page, re-read so the newest wins
   WriterStats writes;
   uint64_t http_requests = 0;
+  uint64_t http_retries = 0;  // attempts the transport repeated (5xx, 429, timeouts): a sign of overload
   std::map<std::string, uint64_t> requests_by_kind;
   double duration_s = 0;
   std::vector<PlannedWrite> planned;   // dry run

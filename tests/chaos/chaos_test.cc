@@ -200,7 +200,10 @@ TEST(Chaos, ConvergesUnderFaultsAndConcurrentWriter) {
     return s;
   };
 
-  run_once("run 1 (full, faults on)", false, 0);
+  json first = run_once("run 1 (full, faults on)", false, 0);
+  if (!first.is_null()) {
+    EXPECT_GT(first.value("httpRetries", 0), 0) << "the summary shows the transport's retries";
+  }
   for (int i = 1; i <= kDeltaRuns; ++i) {
     auto touched = sim.post("/_sim/positions/touch", {{"count", 400}, {"seed", seed * 100 + i}});
     std::vector<std::string> hot = touched.value("productRefs", std::vector<std::string>{});
@@ -222,6 +225,7 @@ TEST(Chaos, ConvergesUnderFaultsAndConcurrentWriter) {
   json s = run_once("final run (faults off)", false, 0);
   ASSERT_FALSE(s.is_null());
   EXPECT_EQ(s.value("status", ""), "SUCCESSFUL") << brief(s);
+  EXPECT_EQ(s.value("httpRetries", -1), 0) << "faults off: nothing to retry";
 
   state = sim.state();
   auto idx = index_entries(state);
