@@ -198,17 +198,31 @@ class Execution {
       // Fast path (no aliases, no __typename): drop unselected keys and
       // complete the selected values where they are, without copying.
       auto& obj = v.get_ref<json::object_t&>();
+      // One pass over the keys and the names (both sorted the same way):
+      // drop unselected keys and notice selected ones the resolver left out.
+      bool all_present = true;
+      size_t i = 0;
       for (auto it = obj.begin(); it != obj.end();) {
-        if (std::binary_search(sub.names.begin(), sub.names.end(), std::string_view(it->first))) {
-          ++it;
-        } else {
+        const int c = i == sub.names.size() ? -1 : std::string_view(it->first).compare(sub.names[i]);
+        if (c < 0) {
           it = obj.erase(it);
+        } else if (c == 0) {
+          ++it;
+          ++i;
+        } else {
+          all_present = false;
+          ++i;
         }
       }
+      if (i < sub.names.size()) all_present = false;
       for (const CollectedField& f : sub.fields) {
-        json& value = obj[f.def->name];
+        const TypeRef& t = f.def->type;
+        // complete() leaves a present nullable scalar as it is.
+        if (all_present && !t.non_null && !t.of && (!f.def->named || f.def->named->is_leaf())) continue;
+        auto it = obj.find(f.def->name);  // find first: emplace would allocate a node even for a present key
+        json& value = it != obj.end() ? it->second : obj.emplace(f.def->name, nullptr).first->second;
         push_key(f.key);
-        bool ok = complete(f.def->type, f, *runtime, value);
+        bool ok = complete(t, f, *runtime, value);
         pop();
         if (!ok) return false;
       }

@@ -41,6 +41,7 @@ class GraphqlExecutor : public ::testing::Test {
       if (key == "crash") throw std::runtime_error("secret details");
       if (key == "badroles") return json{{"id", "c"}, {"key", key}, {"roles", {"a", nullptr}}};
       if (key == "notlist") return json{{"id", "c"}, {"key", key}, {"roles", "a"}};
+      if (key == "partial") return json{{"aaa", 1}, {"id", "c"}, {"name", nullptr}, {"zzz", 2}};
       return json{{"id", "c-" + key}, {"key", key}, {"name", "Name " + key}, {"roles", {"r1", "r2"}}};
     };
     r["Query.channels"] = [](const ResolveContext& ctx) {
@@ -172,6 +173,18 @@ TEST_F(GraphqlExecutor, ManyResponseKeysMergeAndShareSources) {
   Response b = run("{" + root + " }");
   EXPECT_EQ(b.body["data"], expected_root);
   EXPECT_FALSE(b.body.contains("errors")) << b.body.dump();
+}
+
+// A resolver may leave selected fields out (they become null, or an error
+// when non-null) and add unselected ones (they are dropped).
+TEST_F(GraphqlExecutor, MissingAndExtraKeysOfAResolverObject) {
+  Response r = run("{ channel(key: \"partial\") { id name createdAt } }");
+  EXPECT_EQ(r.body, json::parse(R"({"data":{"channel":{"id":"c","name":null,"createdAt":null}}})"));
+  Response e = run("{ channel(key: \"partial\") { name key id } }");
+  EXPECT_TRUE(e.body["data"]["channel"].is_null()) << e.body.dump();
+  ASSERT_EQ(e.body["errors"].size(), 1u) << e.body.dump();
+  EXPECT_EQ(e.body["errors"][0]["message"], "Cannot return null for non-nullable field Channel.key.");
+  EXPECT_EQ(e.body["errors"][0]["path"], json::parse(R"(["channel","key"])"));
 }
 
 TEST_F(GraphqlExecutor, Typename) {
