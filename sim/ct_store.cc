@@ -166,6 +166,12 @@ int compare_field(const InventoryEntryRecord& a, const InventoryEntryRecord& b, 
 
 }  // namespace
 
+void CtStore::reserve(size_t entries) {
+  std::unique_lock lock(mu_);
+  by_id_.reserve(entries);
+  by_sku_.reserve(entries);
+}
+
 // ---------------------------------------------------------------------------
 // Channels
 
@@ -496,8 +502,8 @@ CtResult<InventoryEntryRecord> CtStore::create(const EntryDraft& draft, Millis n
   r.expected_delivery = expected;
   r.created_at = now;
   r.last_modified_at = now;
-  insert_locked(r);
-  return r;
+  const uint64_t seq = insert_locked(std::move(r));
+  return entries_.at(seq).record;
 }
 
 CtResult<InventoryEntryRecord> CtStore::update(const ResourceRef& ref, int64_t version,

@@ -130,6 +130,10 @@ class CtStore {
   CtStore(const CtStore&) = delete;
   CtStore& operator=(const CtStore&) = delete;
 
+  // Sizes the entry indexes for about `entries` entries (a hint; growing
+  // them one rehash at a time is slow once they hold ~100k entries).
+  void reserve(size_t entries);
+
   // --- channels
   Status replace_channels(std::vector<ChannelRecord> channels);
   // Adds a channel (generating its id when empty); kDuplicate on a taken id or key.

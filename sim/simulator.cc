@@ -552,6 +552,7 @@ Result<std::unique_ptr<Simulator>> Simulator::create(SimulatorOptions options) {
   g.retailer_id = o.retailer;
   g.now = o.clock();
   FCT_RETURN_IF_ERROR(generate(g, impl->state));
+  impl->state.ct.reserve(o.positions);  // a full sync creates about one entry per position
   if (!o.data_file.empty()) FCT_RETURN_IF_ERROR(load_data_file(o.data_file, o.catalogue, g.now, impl->state));
   impl->faults.configure(o.faults);
 
