@@ -246,7 +246,9 @@ Result<std::unique_ptr<CtGraphQL>> CtGraphQL::create(SimState& state, Stats& sta
   return api;
 }
 
-graphql::Response CtGraphQL::execute(const graphql::Request& request) const { return executor_->execute(request); }
+graphql::Response CtGraphQL::execute(graphql::Request&& request) const {
+  return executor_->execute(std::move(request));
+}
 
 json CtGraphQL::channel(const graphql::ResolveContext& ctx) const {
   stats_.add("ct.graphql.channel");

@@ -163,8 +163,8 @@ Result<std::unique_ptr<FluentGraphQL>> FluentGraphQL::create(SimState& state, St
   return api;
 }
 
-graphql::Response FluentGraphQL::execute(const graphql::Request& request) const {
-  return executor_->execute(request);
+graphql::Response FluentGraphQL::execute(graphql::Request&& request) const {
+  return executor_->execute(std::move(request));
 }
 
 json FluentGraphQL::virtual_positions(const graphql::ResolveContext& ctx) const {

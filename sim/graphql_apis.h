@@ -41,7 +41,7 @@ class FluentGraphQL {
   // Fails only if the embedded schema does not parse.
   static Result<std::unique_ptr<FluentGraphQL>> create(SimState& state, Stats& stats, FluentApiOptions options,
                                                       Clock clock);
-  graphql::Response execute(const graphql::Request& request) const;
+  graphql::Response execute(graphql::Request&& request) const;
 
  private:
   FluentGraphQL(SimState& state, Stats& stats, FluentApiOptions options, Clock clock)
@@ -64,7 +64,7 @@ class FluentGraphQL {
 class CtGraphQL {
  public:
   static Result<std::unique_ptr<CtGraphQL>> create(SimState& state, Stats& stats, FaultInjector& faults, Clock clock);
-  graphql::Response execute(const graphql::Request& request) const;
+  graphql::Response execute(graphql::Request&& request) const;
 
  private:
   CtGraphQL(SimState& state, Stats& stats, FaultInjector& faults, Clock clock)

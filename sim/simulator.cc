@@ -303,7 +303,7 @@ void Simulator::Impl::fluent_graphql(const httplib::Request& req, httplib::Respo
               {"extensions", {{"code", "T0001E"}}}}}}});
     return;
   }
-  graphql::Response response = fluent->execute(request);
+  graphql::Response response = fluent->execute(std::move(request));
   if (response.request_error) stats.add("fluent.graphql.requestErrors");
   reply(res, 200, response.body);  // Fluent answers GraphQL errors with 200
   epilogue(Api::kFluent, d, req, res);
@@ -411,7 +411,7 @@ void Simulator::Impl::ct_graphql(const httplib::Request& req, httplib::Response&
            {"errors", {{{"message", "Internal Server Error"}, {"extensions", {{"code", "General"}}}}}}});
     return;
   }
-  graphql::Response response = ct->execute(request);
+  graphql::Response response = ct->execute(std::move(request));
   if (response.request_error) {
     // commercetools answers syntax and validation errors with 400.
     stats.add("ct.graphql.requestErrors");

@@ -389,7 +389,10 @@ Response request_error_message(const std::string& message) {
 }
 
 // CoerceVariableValues. Returns the errors (empty on success).
-json coerce_variables(const Schema::Impl& schema, const Operation& op, const json& input, json& out) {
+// With `move_input`, values are moved out of `input` (which the caller owns
+// and does not read again) instead of copied.
+json coerce_variables(const Schema::Impl& schema, const Operation& op, const json& input, bool move_input,
+                      json& out) {
   json errors = json::array();
   out = json::object();
   for (const VariableDefinition& var : op.variables) {
@@ -418,7 +421,7 @@ json coerce_variables(const Schema::Impl& schema, const Operation& op, const jso
           {var.loc}));
       continue;
     }
-    json value = *it;
+    json value = move_input ? std::move(const_cast<json&>(*it)) : *it;
     InputError error;
     if (!coerce_json(schema, var.type, value, error)) {
       std::string message = "Variable \"$" + var.name + "\" got invalid value " + inspect(error.value);
@@ -508,7 +511,11 @@ struct Executor::Cache {
 Executor::Executor(Schema schema, std::map<std::string, Resolver> resolvers)
     : schema_(std::move(schema)), resolvers_(std::move(resolvers)), cache_(std::make_shared<Cache>()) {}
 
-Response Executor::execute(const Request& request, void* user) const {
+Response Executor::execute(const Request& request, void* user) const { return run(request, false, user); }
+
+Response Executor::execute(Request&& request, void* user) const { return run(request, true, user); }
+
+Response Executor::run(const Request& request, bool move_variables, void* user) const {
   using internal::TypeDef;
   if (!schema_.impl) return internal::request_error_message("Schema is not initialized.");
   const Schema::Impl& schema = *schema_.impl;
@@ -532,7 +539,8 @@ Response Executor::execute(const Request& request, void* user) const {
           "if an unparsed JSON string was provided.");
     }
     json variables;
-    json var_errors = internal::coerce_variables(schema, op, input, variables);
+    json var_errors =
+        internal::coerce_variables(schema, op, input, move_variables && &input == &request.variables, variables);
     if (!var_errors.empty()) return internal::request_error(std::move(var_errors));
 
     const bool mutation = op.type == OperationType::kMutation;

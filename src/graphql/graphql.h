@@ -214,8 +214,12 @@ class Executor {
   //   Field "channel" of type "Channel" must have a selection of subfields. Did you mean "channel { ... }"?
   // Each error carries "locations". Mutation root fields run serially, in order.
   Response execute(const Request& request, void* user = nullptr) const;
+  // The same; may move variable values out of `request` instead of copying them.
+  Response execute(Request&& request, void* user = nullptr) const;
 
  private:
+  Response run(const Request& request, bool move_variables, void* user) const;
+
   Schema schema_;
   std::map<std::string, Resolver> resolvers_;
   struct Cache;                   // parsed + validated documents by query string (LRU)

@@ -187,6 +187,27 @@ TEST_F(GraphqlExecutor, MissingAndExtraKeysOfAResolverObject) {
   EXPECT_EQ(e.body["errors"][0]["path"], json::parse(R"(["channel","key"])"));
 }
 
+// execute(Request&&) may move the variables; its answers are those of
+// execute(const Request&), for good and bad variables alike.
+TEST_F(GraphqlExecutor, RvalueRequestAnswersTheSame) {
+  const std::string q = R"(query Q($k: String!, $l: [Int!], $x: String) {
+    a: channel(key: $k) { id key } e: echo(l: $l, s: $x) })";
+  for (const json& vars : {json{{"k", "a"}, {"l", {1, 2}}, {"x", "text"}}, json{{"k", "b"}, {"l", 7}},
+                           json{{"k", 5}}, json{{"l", {1}}}, json{{"k", nullptr}}, json{{"k", "c"}, {"l", {"no"}}}}) {
+    Request req;
+    req.query = q;
+    req.variables = vars;
+    const Response copied = executor_->execute(req);
+    const Response moved = executor_->execute(std::move(req));
+    EXPECT_EQ(moved.body, copied.body) << vars.dump();
+    EXPECT_EQ(moved.request_error, copied.request_error) << vars.dump();
+  }
+  Request ok;
+  ok.query = q;
+  ok.variables = {{"k", "a"}, {"l", {3}}};
+  EXPECT_EQ(executor_->execute(std::move(ok)).body["data"]["a"]["key"], "a");
+}
+
 TEST_F(GraphqlExecutor, Typename) {
   Response r = run("{ __typename channel(key: \"a\") { __typename t: __typename id } }");
   EXPECT_EQ(r.body, json::parse(R"({"data":{"__typename":"Query","channel":{"__typename":"Channel","t":"Channel","id":"c-a"}}})"));
