@@ -22,6 +22,12 @@ CtError concurrent_modification(const std::string& id, int64_t expected, int64_t
                  {{"currentVersion", actual}}};
 }
 
+// The channel id, or "" for none, without copying it.
+const std::string& channel_or_empty(const std::optional<std::string>& channel_id) {
+  static const std::string kNone;
+  return channel_id ? *channel_id : kNone;
+}
+
 enum class FieldType { kString, kNumber, kReference };
 
 // The InventoryEntry paths a `where` may use, and their types.
@@ -290,7 +296,7 @@ std::optional<uint64_t> CtStore::find_by_sku_channel(const std::string& sku, con
   if (it == by_sku_.end()) return std::nullopt;
   for (uint64_t seq : it->second) {
     const auto& r = entries_.at(seq).record;
-    if (r.supply_channel_id.value_or("") == channel_id) return seq;
+    if ((r.supply_channel_id ? std::string_view(*r.supply_channel_id) : std::string_view()) == channel_id) return seq;
   }
   return std::nullopt;
 }
@@ -473,9 +479,9 @@ CtResult<InventoryEntryRecord> CtStore::create(const EntryDraft& draft, Millis n
   if (draft.supply_channel) {
     auto resolved = resolve_channel(*draft.supply_channel);
     if (!resolved.ok()) return resolved.error();
-    channel_id = resolved.value();
+    channel_id = std::move(resolved.value());
   }
-  if (auto existing = find_by_sku_channel(draft.sku, channel_id.value_or(""))) {
+  if (auto existing = find_by_sku_channel(draft.sku, channel_or_empty(channel_id))) {
     const auto& r = entries_.at(*existing).record;
     nlohmann::json value = draft.sku;
     return CtError{"DuplicateField",
@@ -495,11 +501,11 @@ CtResult<InventoryEntryRecord> CtStore::create(const EntryDraft& draft, Millis n
   r.key = draft.key;
   r.version = 1;
   r.sku = draft.sku;
-  r.supply_channel_id = channel_id;
+  r.supply_channel_id = std::move(channel_id);
   r.quantity_on_stock = draft.quantity_on_stock;
   r.available_quantity = draft.quantity_on_stock;
   r.restockable_in_days = draft.restockable_in_days;
-  r.expected_delivery = expected;
+  r.expected_delivery = std::move(expected);
   r.created_at = now;
   r.last_modified_at = now;
   const uint64_t seq = insert_locked(std::move(r));
@@ -561,7 +567,7 @@ CtResult<InventoryEntryRecord> CtStore::update(const ResourceRef& ref, int64_t v
   }
   const auto& old = entries_.at(*seq).record;
   if (r.supply_channel_id != old.supply_channel_id) {
-    auto other = find_by_sku_channel(r.sku, r.supply_channel_id.value_or(""));
+    auto other = find_by_sku_channel(r.sku, channel_or_empty(r.supply_channel_id));
     if (other && *other != *seq) {
       return CtError{"DuplicateField", "A duplicate value '\"" + r.sku + "\"' exists for field 'sku'.",
                      {{"field", "sku"}, {"duplicateValue", r.sku}}};
@@ -614,7 +620,7 @@ bool CtStore::create_racing_duplicate(const EntryDraft& draft, Millis now) {
     if (!resolved.ok()) return false;
     channel_id = resolved.value();
   }
-  if (find_by_sku_channel(draft.sku, channel_id.value_or(""))) return false;
+  if (find_by_sku_channel(draft.sku, channel_or_empty(channel_id))) return false;
   InventoryEntryRecord r;
   r.id = next_id();
   r.sku = draft.sku;
