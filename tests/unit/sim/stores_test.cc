@@ -230,6 +230,27 @@ TEST_F(CtStoreTest, QueriesWithPredicates) {
   EXPECT_EQ(limited.value().results.size(), 2u);
 }
 
+// reserve() only sizes the indexes: entries, lookups and the one-entry-per-
+// (sku, channel) rule are unchanged, before and after it.
+TEST_F(CtStoreTest, ReserveKeepsEntriesAndRules) {
+  store.reserve(100000);
+  EXPECT_EQ(store.entry_count(), 7u);
+  EXPECT_EQ(query("sku = \"SKU-1\"").value().total, 3);
+  EntryDraft dup;
+  dup.sku = "SKU-2";
+  dup.supply_channel = ResourceRef{std::string("chan-a"), std::nullopt};
+  auto again = store.create(dup, 2000);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "DuplicateField");
+  dup.sku = "SKU-NEW";
+  auto created = store.create(dup, 2000);
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created.value().sku, "SKU-NEW");
+  EXPECT_EQ(created.value().supply_channel_id, "chan-a");
+  EXPECT_EQ(store.entry(ResourceRef{created.value().id, std::nullopt})->sku, "SKU-NEW");
+  EXPECT_EQ(store.entry_count(), 8u);
+}
+
 TEST_F(CtStoreTest, RejectsBadQueries) {
   auto r = query("sku = ");
   ASSERT_FALSE(r.ok());
