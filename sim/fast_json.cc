@@ -3,194 +3,56 @@
 #include <charconv>
 #include <cstdint>
 
+#include <simdjson.h>
+
 namespace fct::sim {
 
 namespace {
 
 using json = nlohmann::json;
 
-// Deeper documents go to nlohmann, which does not recurse.
-constexpr int kMaxDepth = 64;
-
-// A recursive-descent parser for the common subset of JSON. Any false return
-// means "not handled here": the caller re-parses the whole text with nlohmann.
-class FastParser {
- public:
-  explicit FastParser(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
-
-  bool parse(json& out) {
-    skip_ws();
-    if (!value(out, 0)) return false;
-    skip_ws();
-    return p_ == end_;
-  }
-
- private:
-  void skip_ws() {
-    while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
-  }
-
-  bool value(json& out, int depth) {
-    if (p_ == end_) return false;
-    switch (*p_) {
-      case '{': return object(out, depth);
-      case '[': return array(out, depth);
-      case '"': {
-        std::string s;
-        if (!string(s)) return false;
-        out = std::move(s);
-        return true;
+// Converts a simdjson DOM value. Returns false for what nlohmann would store
+// differently (floats, whose rounding is left to nlohmann's own reader), so the
+// caller re-parses the whole text with nlohmann.
+bool convert(simdjson::dom::element e, json& out) {
+  using simdjson::dom::element_type;
+  switch (e.type()) {
+    case element_type::OBJECT: {
+      out = json::object();
+      auto& obj = out.get_ref<json::object_t&>();
+      for (const auto field : simdjson::dom::object(e)) {
+        json v;
+        if (!convert(field.value, v)) return false;
+        obj[std::string(field.key)] = std::move(v);  // a repeated key: the last value wins, as in nlohmann
       }
-      case 't':
-        if (!literal("true")) return false;
-        out = true;
-        return true;
-      case 'f':
-        if (!literal("false")) return false;
-        out = false;
-        return true;
-      case 'n':
-        if (!literal("null")) return false;
-        out = nullptr;
-        return true;
-      default: return number(out);
-    }
-  }
-
-  bool literal(std::string_view word) {
-    if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) return false;
-    p_ += word.size();
-    return true;
-  }
-
-  bool object(json& out, int depth) {
-    if (depth >= kMaxDepth) return false;
-    ++p_;  // '{'
-    out = json::object();
-    auto& obj = out.get_ref<json::object_t&>();
-    skip_ws();
-    if (p_ != end_ && *p_ == '}') {
-      ++p_;
       return true;
     }
-    for (;;) {
-      skip_ws();
-      if (p_ == end_ || *p_ != '"') return false;
-      std::string key;
-      if (!string(key)) return false;
-      skip_ws();
-      if (p_ == end_ || *p_ != ':') return false;
-      ++p_;
-      skip_ws();
-      json v;
-      if (!value(v, depth + 1)) return false;
-      obj[std::move(key)] = std::move(v);  // a repeated key: the last value wins, as in nlohmann
-      skip_ws();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
+    case element_type::ARRAY: {
+      out = json::array();
+      auto& arr = out.get_ref<json::array_t&>();
+      for (const auto item : simdjson::dom::array(e)) {
+        arr.emplace_back();
+        if (!convert(item, arr.back())) return false;
       }
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      return false;
-    }
-  }
-
-  bool array(json& out, int depth) {
-    if (depth >= kMaxDepth) return false;
-    ++p_;  // '['
-    out = json::array();
-    auto& arr = out.get_ref<json::array_t&>();
-    skip_ws();
-    if (p_ != end_ && *p_ == ']') {
-      ++p_;
       return true;
     }
-    for (;;) {
-      skip_ws();
-      arr.emplace_back();
-      if (!value(arr.back(), depth + 1)) return false;
-      skip_ws();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
+    case element_type::STRING: out = std::string(std::string_view(e)); return true;
+    case element_type::BOOL: out = bool(e); return true;
+    case element_type::NULL_VALUE: out = nullptr; return true;
+    case element_type::INT64: {
+      // nlohmann keeps non-negative integers unsigned.
+      const auto v = int64_t(e);
+      if (v >= 0) {
+        out = static_cast<uint64_t>(v);
+      } else {
+        out = v;
       }
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      return false;
+      return true;
     }
+    case element_type::UINT64: out = uint64_t(e); return true;
+    default: return false;  // DOUBLE
   }
-
-  // ASCII text (0x20..0x7F) with the two-character escapes; \u escapes,
-  // control characters and non-ASCII bytes are left to nlohmann.
-  bool string(std::string& out) {
-    ++p_;  // '"'
-    for (;;) {
-      const char* run = p_;
-      while (p_ != end_) {
-        const auto c = static_cast<unsigned char>(*p_);
-        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-        ++p_;
-      }
-      out.append(run, static_cast<size_t>(p_ - run));
-      if (p_ == end_) return false;
-      const char c = *p_;
-      if (c == '"') {
-        ++p_;
-        return true;
-      }
-      if (c != '\\' || p_ + 1 == end_) return false;
-      switch (p_[1]) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        default: return false;
-      }
-      p_ += 2;
-    }
-  }
-
-  // Integers of up to 18 digits: non-negative ones are unsigned and negative
-  // ones signed, as nlohmann stores them. Fractions and exponents are left
-  // to nlohmann.
-  bool number(json& out) {
-    bool negative = false;
-    if (*p_ == '-') {
-      negative = true;
-      ++p_;
-    }
-    if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
-    if (*p_ == '0' && p_ + 1 != end_ && p_[1] >= '0' && p_[1] <= '9') return false;  // leading zero
-    uint64_t v = 0;
-    int digits = 0;
-    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
-      if (++digits > 18) return false;
-      v = v * 10 + static_cast<uint64_t>(*p_ - '0');
-      ++p_;
-    }
-    if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
-    if (negative) {
-      out = -static_cast<int64_t>(v);
-    } else {
-      out = v;
-    }
-    return true;
-  }
-
-  const char* p_;
-  const char* end_;
-};
+}
 
 void dump_string(const std::string& s, std::string& out) {
   for (const char ch : s) {
@@ -252,8 +114,15 @@ void dump_value(const json& v, std::string& out) {
 }  // namespace
 
 json parse_json(std::string_view text) {
+  // One parser per thread: it keeps its buffers between requests.
+  thread_local simdjson::dom::parser parser;
   json out;
-  if (FastParser(text).parse(out)) return out;
+  simdjson::dom::element root;
+  // realloc_if_needed: request bodies carry no simdjson padding.
+  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root) == simdjson::SUCCESS &&
+      convert(root, out)) {
+    return out;
+  }
   return json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
