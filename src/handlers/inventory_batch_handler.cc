@@ -9,6 +9,7 @@
 #include "runtime/handler.h"
 #include "sync/batch_setting.h"
 #include "sync/seen_products.h"
+#include "sync/synced_tail.h"
 
 namespace fct {
 namespace {
@@ -27,6 +28,31 @@ std::optional<Checkpoint> load_resumable_checkpoint(Services& svc, const JobRequ
   if ((*c)->window_from == from && parse_timestamp((*c)->window_to).ok()) return **c;
   (void)svc.store->clear_checkpoint(request.job, request.account, request.retailer);
   return std::nullopt;
+}
+
+// Gives `tail` the tail the previous successful run saved, if that run's
+// window ended at `previous_end` (where this window's overlap begins).
+void load_previous_tail(Services& svc, const JobRequest& request, const std::optional<Timestamp>& previous_end,
+                        SyncedTail& tail) {
+  if (!svc.store || !previous_end || !tail.complete()) return;
+  auto saved = svc.store->load_synced_tail(request.job, request.account, request.retailer);
+  if (!saved.ok()) {
+    spdlog::warn("{}: cannot read the synced tail: {}", request.job, saved.error().message);
+    return;
+  }
+  if (saved->has_value() && (*saved)->window_to == format_timestamp_utc(*previous_end)) {
+    tail.use_previous(std::move((*saved)->positions));
+  }
+}
+
+// Saves this run's tail for the next window, once previousEndDate has moved
+// to `window_to`. A tail that outgrew its limit is saved empty.
+void save_tail(Services& svc, const JobRequest& request, Timestamp window_to, SyncedTail& tail) {
+  if (!svc.store || request.dry_run) return;
+  SyncedTailRecord record{format_timestamp_utc(window_to), tail.complete() ? tail.take() : std::vector<SyncedPosition>{}};
+  if (auto st = svc.store->save_synced_tail(request.job, request.account, request.retailer, record); !st.ok()) {
+    spdlog::warn("{}: cannot save the synced tail: {}", request.job, st.error().message);
+  }
 }
 
 // The newest position of each product, read afresh from Fluent.
@@ -110,6 +136,7 @@ void merge_into(JobSummary& first, const JobSummary& next) {
   first.previous_end_after = next.previous_end_after;
   first.positions_read += next.positions_read;
   first.positions_superseded += next.positions_superseded;
+  first.positions_already_synced += next.positions_already_synced;
   first.writes.created += next.writes.created;
   first.writes.updated += next.writes.updated;
   first.writes.unchanged += next.writes.unchanged;
@@ -152,7 +179,9 @@ class InventoryBatchHandler : public MessageHandler {
     auto overlap = route.props.get_int("overlap-seconds", 300, 0, kWeek);
     auto page_size = route.props.get_int("page-size", 1000, 1, 100000);
     auto run_deadline = route.props.get_int("run-deadline-seconds", int64_t{4} * 3600, 1, kWeek);
+    auto tail_limit = route.props.get_int("synced-tail-limit", 20000, 0, 1000000);
     if (!run_deadline.ok()) return fail(run_deadline.error());
+    if (!tail_limit.ok()) return fail(tail_limit.error());
     if (!overlap.ok()) return fail(overlap.error());
     if (!page_size.ok()) return fail(page_size.error());
     auto docs = load_inventory_documents(svc.config, route);
@@ -182,6 +211,9 @@ class InventoryBatchHandler : public MessageHandler {
     }
     summary.window_from = window.from;
     summary.window_to = window.to;
+    // Positions the previous run confirmed and that have not changed since need no lookup.
+    SyncedTail tail(window.to - std::chrono::seconds(*overlap), static_cast<size_t>(*tail_limit));
+    load_previous_tail(svc, request, setting->previous_end, tail);
     summary.previous_end_after = setting->previous_end;
 
     // Records the run in the setting. previousEndDate moves only on success.
@@ -244,13 +276,22 @@ class InventoryBatchHandler : public MessageHandler {
       }
       std::vector<DesiredQuantity> desired;
       desired.reserve(p.positions.size());
+      auto want = [&](const VirtualPosition& position) {
+        const int64_t quantity = desired_quantity(position, options->inactive_quantity);
+        tail.remember(position.product_ref, position.updated_on, quantity);
+        if (tail.confirmed(position.product_ref, position.updated_on, quantity)) {
+          ++summary.positions_already_synced;
+        } else {
+          desired.push_back({position.product_ref, quantity});
+        }
+      };
       std::vector<std::string> repeats;  // productRefs that may have been read on an earlier page
       for (auto& position : newest_per_product(std::move(p.positions))) {
         if (seen.add(position.product_ref)) {
           repeats.push_back(std::move(position.product_ref));
           continue;
         }
-        desired.push_back({position.product_ref, desired_quantity(position, options->inactive_quantity)});
+        want(position);
       }
       if (!repeats.empty()) {
         // Read them again: the newest of all their positions wins, whatever page it was on.
@@ -260,9 +301,7 @@ class InventoryBatchHandler : public MessageHandler {
           break;
         }
         summary.positions_superseded += newest->size();
-        for (const auto& position : *newest) {
-          desired.push_back({position.product_ref, desired_quantity(position, options->inactive_quantity)});
-        }
+        for (const auto& position : *newest) want(position);
       }
       if (desired.empty()) {
         checkpoints.progress(writer ? writer->completed_through(p.number) : p.number, writer ? writer->failures().size() + invalid.size() : invalid.size(), svc.clock.steady_now());
@@ -312,6 +351,7 @@ class InventoryBatchHandler : public MessageHandler {
     // starts it afresh or, after an interruption, resumes it.
     if (!page_error) checkpoints.clear();
     record(summary.ok());
+    if (summary.ok()) save_tail(svc, request, window.to, tail);
   }
 };
 

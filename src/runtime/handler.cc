@@ -50,6 +50,7 @@ nlohmann::json JobSummary::to_json() const {
                       {"dryRun", dry_run},
                       {"positionsRead", positions_read},
                       {"positionsSuperseded", positions_superseded},
+                      {"positionsAlreadySynced", positions_already_synced},
                       {"created", writes.created},
                       {"updated", writes.updated},
                       {"unchanged", writes.unchanged},
@@ -84,8 +85,9 @@ std::string JobSummary::to_text() const {
   if (!reason.empty()) out += "  reason      " + reason + "\n";
   out += "  window      " + (window_from ? format_timestamp_utc(*window_from) : std::string("(whole catalogue)")) +
          " .. " + (window_to ? format_timestamp_utc(*window_to) : std::string("-")) + "\n";
-  std::snprintf(buf, sizeof buf, "  positions   %llu read, %llu repeated productRef(s) re-read\n", (unsigned long long)positions_read,
-                (unsigned long long)positions_superseded);
+  std::snprintf(buf, sizeof buf, "  positions   %llu read, %llu repeated productRef(s) re-read, %llu already synced\n",
+                (unsigned long long)positions_read, (unsigned long long)positions_superseded,
+                (unsigned long long)positions_already_synced);
   out += buf;
   if (resumed_after_page > 0) {
     out += "  resumed     after page " + std::to_string(resumed_after_page) + " of an interrupted run\n";

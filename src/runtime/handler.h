@@ -52,6 +52,7 @@ struct JobSummary {
   int64_t resumed_after_page = 0;      // > 0: an interrupted run's checkpoint was resumed
   uint64_t positions_read = 0;
   uint64_t positions_superseded = 0;  // productRefs met again on a later page, re-read so the newest wins
+  uint64_t positions_already_synced = 0;  // re-read in the overlap, unchanged since the previous run confirmed them
   WriterStats writes;
   uint64_t http_requests = 0;
   uint64_t http_retries = 0;  // attempts the transport repeated (5xx, 429, timeouts): a sign of overload

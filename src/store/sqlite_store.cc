@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 
 #include "common/time.h"
@@ -97,26 +98,31 @@ class SqliteStore : public Store {
     return out;
   }
 
+  // Runs `body` in one IMMEDIATE transaction: committed when it succeeds,
+  // rolled back when it fails. The caller holds mu_.
+  Status in_transaction(const std::function<Status()>& body) {
+    FCT_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+    if (auto st = body(); !st.ok()) {
+      (void)exec("ROLLBACK");
+      return st;
+    }
+    return exec("COMMIT");
+  }
+
   Status park(const std::vector<DeadLetter>& items) override {
     if (items.empty()) return ok_status();
     std::lock_guard lock(mu_);
-    FCT_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
-    Statement st(db_, "INSERT INTO dead_letters(run_id, job, key, payload, reason, parked_at) VALUES(?,?,?,?,?,?)");
-    if (!st.ok()) {
-      (void)exec("ROLLBACK");
-      return db_error("prepare");
-    }
-    auto at = now_iso();
-    for (const auto& d : items) {
-      st.bind(1, d.run_id).bind(2, d.job).bind(3, d.key).bind(4, d.payload).bind(5, d.reason).bind(6, at);
-      if (st.step() != SQLITE_DONE) {
-        auto e = db_error("insert dead letter");
-        (void)exec("ROLLBACK");
-        return e;
+    return in_transaction([&]() -> Status {
+      Statement st(db_, "INSERT INTO dead_letters(run_id, job, key, payload, reason, parked_at) VALUES(?,?,?,?,?,?)");
+      if (!st.ok()) return db_error("prepare");
+      auto at = now_iso();
+      for (const auto& d : items) {
+        st.bind(1, d.run_id).bind(2, d.job).bind(3, d.key).bind(4, d.payload).bind(5, d.reason).bind(6, at);
+        if (st.step() != SQLITE_DONE) return db_error("insert dead letter");
+        st.reset();
       }
-      st.reset();
-    }
-    return exec("COMMIT");
+      return ok_status();
+    });
   }
 
   Result<std::vector<DeadLetter>> dead_letters(int limit) override {
@@ -175,6 +181,50 @@ class SqliteStore : public Store {
     return ok_status();
   }
 
+  Result<std::optional<SyncedTailRecord>> load_synced_tail(const std::string& job, const std::string& account,
+                                                           const std::string& retailer) override {
+    std::lock_guard lock(mu_);
+    Statement head(db_, "SELECT window_to FROM synced_tails WHERE job=? AND account=? AND retailer=?");
+    if (!head.ok()) return db_error("prepare");
+    head.bind(1, job).bind(2, account).bind(3, retailer);
+    if (head.step() != SQLITE_ROW) return std::optional<SyncedTailRecord>();
+    SyncedTailRecord tail{head.text(0), {}};
+    Statement st(db_, "SELECT sku, updated_on, quantity FROM synced_tail_positions WHERE job=? AND account=? AND retailer=?");
+    if (!st.ok()) return db_error("prepare");
+    st.bind(1, job).bind(2, account).bind(3, retailer);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      tail.positions.push_back(SyncedPosition{st.text(0), Timestamp(std::chrono::nanoseconds(st.integer(1))), st.integer(2)});
+    }
+    if (rc != SQLITE_DONE) return db_error("read synced tail");
+    return std::optional<SyncedTailRecord>(std::move(tail));
+  }
+
+  Status save_synced_tail(const std::string& job, const std::string& account, const std::string& retailer,
+                          const SyncedTailRecord& tail) override {
+    std::lock_guard lock(mu_);
+    return in_transaction([&]() -> Status {
+      Statement clear(db_, "DELETE FROM synced_tail_positions WHERE job=? AND account=? AND retailer=?");
+      Statement head(db_, "INSERT INTO synced_tails(job, account, retailer, window_to, saved_at) VALUES(?,?,?,?,?) "
+                          "ON CONFLICT(job, account, retailer) DO UPDATE SET window_to=excluded.window_to, "
+                          "saved_at=excluded.saved_at");
+      Statement row(db_, "INSERT INTO synced_tail_positions(job, account, retailer, sku, updated_on, quantity) "
+                         "VALUES(?,?,?,?,?,?)");
+      if (!clear.ok() || !head.ok() || !row.ok()) return db_error("prepare");
+      clear.bind(1, job).bind(2, account).bind(3, retailer);
+      if (clear.step() != SQLITE_DONE) return db_error("clear synced tail");
+      head.bind(1, job).bind(2, account).bind(3, retailer).bind(4, tail.window_to).bind(5, now_iso());
+      if (head.step() != SQLITE_DONE) return db_error("save synced tail");
+      for (const auto& p : tail.positions) {
+        row.bind(1, job).bind(2, account).bind(3, retailer).bind(4, p.sku);
+        row.bind(5, static_cast<int64_t>(p.updated_on.time_since_epoch().count())).bind(6, p.quantity);
+        if (row.step() != SQLITE_DONE) return db_error("save synced tail position");
+        row.reset();
+      }
+      return ok_status();
+    });
+  }
+
  private:
   sqlite3* db_;
   std::string path_;
@@ -196,6 +246,14 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   window_from TEXT NOT NULL, window_to TEXT NOT NULL, cursor TEXT NOT NULL,
   pages INTEGER NOT NULL, positions INTEGER NOT NULL, failed INTEGER NOT NULL, saved_at TEXT NOT NULL,
   PRIMARY KEY(job, account, retailer));
+CREATE TABLE IF NOT EXISTS synced_tails(
+  job TEXT NOT NULL, account TEXT NOT NULL, retailer TEXT NOT NULL,
+  window_to TEXT NOT NULL, saved_at TEXT NOT NULL,
+  PRIMARY KEY(job, account, retailer));
+CREATE TABLE IF NOT EXISTS synced_tail_positions(
+  job TEXT NOT NULL, account TEXT NOT NULL, retailer TEXT NOT NULL,
+  sku TEXT NOT NULL, updated_on INTEGER NOT NULL, quantity INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS synced_tail_positions_by_job ON synced_tail_positions(job, account, retailer);
 )sql";
 
 }  // namespace

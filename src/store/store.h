@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/time.h"
 
 namespace fct {
 
@@ -49,6 +50,21 @@ struct Checkpoint {
   int64_t failed = 0;       // items that failed (parked) in those pages
 };
 
+// A position a successful batch run confirmed in commercetools (written, or
+// found equal), kept for the positions in the last `overlap` of its window
+// so the next window need not look them up again (sync/synced_tail.h).
+struct SyncedPosition {
+  std::string sku;
+  Timestamp updated_on{};
+  int64_t quantity = 0;
+};
+
+// The synced tail of the window that ended at `window_to` (ISO-8601 UTC).
+struct SyncedTailRecord {
+  std::string window_to;
+  std::vector<SyncedPosition> positions;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -62,6 +78,12 @@ class Store {
                                                             const std::string& retailer) = 0;
   virtual Status save_checkpoint(const Checkpoint& checkpoint) = 0;
   virtual Status clear_checkpoint(const std::string& job, const std::string& account, const std::string& retailer) = 0;
+  // The last saved tail of the job's runs for this retailer, if any.
+  virtual Result<std::optional<SyncedTailRecord>> load_synced_tail(const std::string& job, const std::string& account,
+                                                                   const std::string& retailer) = 0;
+  // Replaces it, in one transaction.
+  virtual Status save_synced_tail(const std::string& job, const std::string& account, const std::string& retailer,
+                                  const SyncedTailRecord& tail) = 0;
 };
 
 // Opens (creating if needed) <dir>/fluent-ct.db.
