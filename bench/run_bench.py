@@ -448,6 +448,22 @@ def print_ratios(rows, out=sys.stdout):
                r["speedup"]), file=out)
 
 
+def print_cpu_split(rows, out=sys.stdout):
+    """CPU per position split into the fixed cost of one run (process start, dynamic linking,
+    config, store, tokens: the no-op delta's CPU) and the cost that grows with N."""
+    noop = {r["n"]: r["cpu_s"] for r in rows if r["kind"] == "connector" and r["case"] == "noop-delta" and r["cpu_s"]}
+    lines = []
+    for r in rows:
+        if r["kind"] == "connector" and r["case"] in ("full-0%", "full-1%", "full-100%") and r["n"] in noop \
+                and r["cpu_s"] and r["positions_read"]:
+            fixed = noop[r["n"]]
+            lines.append("  %-9s N=%-8d CPU %7.3f s = fixed %5.1f ms + %5.2f µs/position" % (
+                r["case"], r["n"], r["cpu_s"], fixed * 1e3, (r["cpu_s"] - fixed) / r["positions_read"] * 1e6))
+    if lines:
+        print("\nConnector CPU: the fixed cost of a run (the no-op delta's CPU) and the part that grows with N:", file=out)
+        print("\n".join(lines), file=out)
+
+
 def print_by_kind(rows, out=sys.stdout):
     print("\nHTTP requests by kind (connector summary requestsByKind, last repetition):", file=out)
     for r in rows:
@@ -548,6 +564,7 @@ def main():
     print()
     print_table(rows)
     print_ratios(rows)
+    print_cpu_split(rows)
     print_by_kind(rows)
     if args.json:
         with open(args.json, "w") as f:

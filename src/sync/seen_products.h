@@ -7,14 +7,20 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <string_view>
-#include <vector>
 
 namespace fct {
 
 class SeenProducts {
  public:
-  SeenProducts() : bits_(kBits / 64, 0) {}
+  // calloc: the 4 MiB come as zero pages from the kernel, so a run pays
+  // (memset, page faults) only for the blocks its products touch.
+  SeenProducts() : bits_(static_cast<uint64_t*>(std::calloc(kBits / 64, sizeof(uint64_t)))) {
+    if (!bits_) throw std::bad_alloc();
+  }
 
   // Records the product; true when it may have been recorded before.
   // Blocked: all probes fall in one 512-bit block (one cache line), so a
@@ -47,7 +53,10 @@ class SeenProducts {
     x *= 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   }
-  std::vector<uint64_t> bits_;
+  struct Free {
+    void operator()(uint64_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint64_t[], Free> bits_;
 };
 
 }  // namespace fct
