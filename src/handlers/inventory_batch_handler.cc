@@ -34,7 +34,7 @@ std::optional<Checkpoint> load_resumable_checkpoint(Services& svc, const JobRequ
 // window ended at `previous_end` (where this window's overlap begins).
 void load_previous_tail(Services& svc, const JobRequest& request, const std::optional<Timestamp>& previous_end,
                         SyncedTail& tail) {
-  if (!svc.store || !previous_end || !tail.complete()) return;
+  if (!svc.store || !previous_end || !tail.enabled()) return;
   auto saved = svc.store->load_synced_tail(request.job, request.account, request.retailer);
   if (!saved.ok()) {
     spdlog::warn("{}: cannot read the synced tail: {}", request.job, saved.error().message);

@@ -5,7 +5,7 @@ namespace fct {
 SyncedTail::SyncedTail(Timestamp tail_from, size_t limit) : tail_from_(tail_from), limit_(limit) {}
 
 void SyncedTail::use_previous(std::vector<SyncedPosition> previous) {
-  if (limit_ == 0) return;
+  if (!enabled()) return;
   previous_ = std::move(previous);
   index_ = ViewIndex(previous_.size());
   for (uint32_t i = 0; i < previous_.size(); ++i) {
@@ -24,7 +24,7 @@ bool SyncedTail::confirmed(std::string_view sku, Timestamp updated_on, int64_t q
 }
 
 void SyncedTail::remember(std::string_view sku, Timestamp updated_on, int64_t quantity) {
-  if (overflowed_ || limit_ == 0 || updated_on < tail_from_) return;
+  if (!complete() || updated_on < tail_from_) return;
   if (next_.size() == limit_) {
     overflowed_ = true;
     next_ = {};

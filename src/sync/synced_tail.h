@@ -35,6 +35,7 @@ class SyncedTail {
   SyncedTail& operator=(const SyncedTail&) = delete;
 
   // The previous run's tail, to match this run's positions against.
+  // Ignored when the tail is off.
   void use_previous(std::vector<SyncedPosition> previous);
   size_t previous_size() const { return previous_.size(); }
 
@@ -44,8 +45,9 @@ class SyncedTail {
   // Remembers a position this run is about to confirm, if it is in the tail.
   void remember(std::string_view sku, Timestamp updated_on, int64_t quantity);
 
+  bool enabled() const { return limit_ > 0; }
   // False when this run's tail outgrew the limit (or the tail is off).
-  bool complete() const { return limit_ > 0 && !overflowed_; }
+  bool complete() const { return enabled() && !overflowed_; }
   // This run's tail; call once, and only when complete().
   std::vector<SyncedPosition> take() { return std::move(next_); }
 
