@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -127,12 +128,14 @@ std::optional<VirtualPosition> position(od::object node) {
 
 }  // namespace
 
-std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::string& body, int number) {
+std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::string& body, int number,
+                                                                      size_t expected) {
   auto parser = pool().lend();
   od::document doc;
   FCT_SCAN((*parser).iterate(padded(body)).get(doc));
   PositionPage page;
   page.number = number;
+  page.positions.reserve(std::min<size_t>(expected, 10000));
   std::string_view cursor;  // the last edge's, in the parser's buffer
   std::optional<bool> has_next;
   auto on_data = [&](od::object& data) -> bool {

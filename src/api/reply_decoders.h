@@ -28,7 +28,9 @@ namespace fct::decode {
 
 // A virtualPositions page (edges/node, or the seed's virtualPositionEdge/
 // virtualPositionNode) and the cursor to continue from (empty: last page).
-std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::string& body, int number);
+// `expected`: positions to make room for up front (the page size asked for).
+std::optional<std::pair<PositionPage, std::string>> virtual_positions(std::string& body, int number,
+                                                                      size_t expected = 0);
 
 // The results of one inventoryEntries query, handed to `each` in order once
 // the whole reply has been checked (so a declined reply made no calls). The

@@ -2,6 +2,8 @@
 
 #include "api/reply_decoders.h"
 
+#include <algorithm>
+
 namespace fct {
 
 PositionPager::PositionPager(GraphQLClient& fluent, std::string document, PositionQuery query)
@@ -20,7 +22,7 @@ PositionPager::Fetched PositionPager::fetch(const std::string& after, int number
   if (!query_.refs.empty()) vars["refs"] = query_.refs;
   std::optional<std::pair<PositionPage, std::string>> decoded;
   auto data = fluent_.query("fluent.virtualPositions", document_, vars, [&](std::string& body) {
-    decoded = decode::virtual_positions(body, number);
+    decoded = decode::virtual_positions(body, number, static_cast<size_t>(std::max(query_.page_size, 0)));
     return decoded.has_value();
   });
   if (!data.ok()) return data.error().context("virtualPositions page " + std::to_string(number));

@@ -252,6 +252,7 @@ class InventoryBatchHandler : public MessageHandler {
     CheckpointWriter checkpoints(svc, request, window, checkpoint);
     const auto deadline = svc.clock.steady_now() + std::chrono::seconds(*run_deadline);
     SeenProducts seen;
+    std::vector<uint64_t> keys;  // this page's SeenProducts keys
     std::vector<ItemFailure> invalid;
     std::optional<Error> page_error;
     for (;;) {
@@ -286,8 +287,17 @@ class InventoryBatchHandler : public MessageHandler {
         }
       };
       std::vector<std::string> repeats;  // productRefs that may have been read on an earlier page
-      for (auto& position : newest_per_product(std::move(p.positions))) {
-        if (seen.add(position.product_ref)) {
+      auto newest_on_page = newest_per_product(std::move(p.positions));
+      // Hash the page's products and prefetch their filter blocks first, so
+      // the cache misses overlap instead of coming one per position.
+      keys.clear();
+      for (const auto& position : newest_on_page) {
+        keys.push_back(SeenProducts::key(position.product_ref));
+        seen.prefetch(keys.back());
+      }
+      for (size_t i = 0; i < newest_on_page.size(); ++i) {
+        auto& position = newest_on_page[i];
+        if (seen.add_key(keys[i])) {
           repeats.push_back(std::move(position.product_ref));
           continue;
         }

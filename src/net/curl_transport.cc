@@ -309,6 +309,7 @@ class CurlEngine {
     set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, r.timeout.count())));
     set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, options_.connect_timeout.count())));
     set(CURLOPT_TCP_KEEPALIVE, 1L);
+    set(CURLOPT_BUFFERSIZE, 65536L);
     set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());

@@ -7,27 +7,34 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
-#include <new>
 #include <string_view>
 
 namespace fct {
 
 class SeenProducts {
  public:
-  // calloc: the 4 MiB come as zero pages from the kernel, so a run pays
-  // (memset, page faults) only for the blocks its products touch.
-  SeenProducts() : bits_(static_cast<uint64_t*>(std::calloc(kBits / 64, sizeof(uint64_t)))) {
-    if (!bits_) throw std::bad_alloc();
-  }
+  // The 4 MiB come as zero pages from the kernel (mmap), so a run pays only
+  // for the blocks its products touch. They are asked for as transparent huge
+  // pages: the probes land all over the filter, and with 4 KiB pages nearly
+  // every one would also miss the TLB.
+  SeenProducts();
+  ~SeenProducts();
+  SeenProducts(const SeenProducts&) = delete;
+  SeenProducts& operator=(const SeenProducts&) = delete;
+
+  // The hash add() and prefetch() take: compute it once per product.
+  static uint64_t key(std::string_view product_ref) { return mix(std::hash<std::string_view>{}(product_ref)); }
+
+  // Starts loading the product's block into the cache. Prefetching a whole
+  // page's keys before add()ing them overlaps the cache misses.
+  void prefetch(uint64_t key) const { __builtin_prefetch(block(key), 1); }
 
   // Records the product; true when it may have been recorded before.
   // Blocked: all probes fall in one 512-bit block (one cache line), so a
   // lookup costs one cache miss instead of one per probe.
-  bool add(std::string_view product_ref) {
-    uint64_t h = mix(std::hash<std::string_view>{}(product_ref));
-    uint64_t* block = &bits_[(h >> 40) % (kBits / kBlockBits) * (kBlockBits / 64)];
+  bool add(std::string_view product_ref) { return add_key(key(product_ref)); }
+  bool add_key(uint64_t h) {
+    uint64_t* block = this->block(h);
     uint64_t h2 = mix(h ^ 0x9e3779b97f4a7c15ULL);
     bool all_set = true;
     for (int i = 0; i < kProbes; ++i) {
@@ -53,10 +60,9 @@ class SeenProducts {
     x *= 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   }
-  struct Free {
-    void operator()(uint64_t* p) const { std::free(p); }
-  };
-  std::unique_ptr<uint64_t[], Free> bits_;
+  uint64_t* block(uint64_t h) const { return &bits_[(h >> 40) % (kBits / kBlockBits) * (kBlockBits / 64)]; }
+  void* mapping_ = nullptr;
+  uint64_t* bits_ = nullptr;
 };
 
 }  // namespace fct

@@ -100,6 +100,19 @@ TEST(SeenProducts, FalsePositivesStayRareAtOneMillionProducts) {
   std::printf("false positives at 1M: %d\n", false_positives);
 }
 
+TEST(SeenProducts, PrefetchedKeysAnswerLikeProductRefs) {
+  // The batch handler hashes a page once, prefetches, then adds by key.
+  SeenProducts seen;
+  std::vector<uint64_t> keys;
+  for (int i = 0; i < 1000; ++i) {
+    keys.push_back(SeenProducts::key("SKU-" + std::to_string(i)));
+    seen.prefetch(keys.back());
+  }
+  for (uint64_t k : keys) EXPECT_FALSE(seen.add_key(k));
+  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.add("SKU-" + std::to_string(i)));
+  EXPECT_EQ(SeenProducts::key("SKU-7"), SeenProducts::key(std::string("SKU-") + "7"));
+}
+
 TEST(PlanWrite, CreatesUpdatesOrSkips) {
   InventoryEntry e{"id-1", 3, "SKU-1", 10};
   auto create = plan_write("SKU-1", 5, nullptr);
