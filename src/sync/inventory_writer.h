@@ -19,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -152,7 +153,10 @@ class InventoryWriter {
   std::deque<Item> updates_;
   std::unordered_map<uint64_t, Call> calls_;
   // SKUs in the pipeline -> a newer (quantity, page) that arrived meanwhile.
-  std::unordered_map<std::string, std::optional<std::pair<int64_t, int>>> active_;
+  // Every item passes through it once: its nodes come from a pool (a free
+  // list; only the writer's thread touches it) instead of malloc and free.
+  std::pmr::unsynchronized_pool_resource active_nodes_;
+  std::pmr::unordered_map<std::string, std::optional<std::pair<int64_t, int>>> active_{&active_nodes_};
   std::map<int, size_t> outstanding_;  // page -> items not yet done
   uint64_t next_call_id_ = 1;
   std::map<std::pair<int, size_t>, std::string> batch_documents_;
