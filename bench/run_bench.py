@@ -264,6 +264,7 @@ def connector_row(case, n, runs, props, latency_s):
         "limit_s": limit,
         "vs_limit": wall / limit if limit else None,
         "walls": [r["wall_s"] for r in runs],
+        "cpus": [r["user_s"] + r["sys_s"] for r in runs if "user_s" in r],
     }
     return row
 

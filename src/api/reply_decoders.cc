@@ -18,9 +18,10 @@ namespace od = simdjson::ondemand;
     if ((expr) != simdjson::SUCCESS) return std::nullopt; \
   } while (0)
 
-// Parsers keep their buffers between replies. Pages are fetched on a new
-// thread each time, so a thread_local parser would be rebuilt (and its
-// buffers faulted in) for every page: parsers are lent from a small pool.
+// Parsers keep their buffers between replies. Replies are decoded on
+// whichever thread fetched them (a pager's fetcher, a job thread, the
+// transport's callbacks), and pagers come and go with their runs: parsers are
+// lent from a small pool rather than kept per thread.
 class ParserPool {
  public:
   struct Lease {

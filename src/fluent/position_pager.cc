@@ -11,6 +11,25 @@ PositionPager::PositionPager(GraphQLClient& fluent, std::string document, Positi
 
 PositionPager::~PositionPager() {
   if (pending_.valid()) pending_.wait();
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (fetcher_.joinable()) fetcher_.join();
+}
+
+void PositionPager::fetch_loop() {
+  for (;;) {
+    std::packaged_task<Fetched()> task;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || task_.valid(); });
+      if (!task_.valid()) return;  // stopping, nothing left to fetch
+      task = std::move(task_);
+    }
+    task();
+  }
 }
 
 PositionPager::Fetched PositionPager::fetch(const std::string& after, int number) {
@@ -32,7 +51,7 @@ PositionPager::Fetched PositionPager::fetch(const std::string& after, int number
 
 void PositionPager::prefetch(const std::string& after, int number) {
   arrived_ = false;
-  pending_ = std::async(std::launch::async, [this, after, number] {
+  std::packaged_task<Fetched()> task([this, after, number] {
     auto fetched = fetch(after, number);
     // The future turns ready only when this returns; arrived_ lets ready()
     // say yes a moment earlier, and next() then waits only for the return.
@@ -40,6 +59,13 @@ void PositionPager::prefetch(const std::string& after, int number) {
     if (notify_) notify_();
     return fetched;
   });
+  pending_ = task.get_future();
+  {
+    std::lock_guard lock(mu_);
+    task_ = std::move(task);
+  }
+  if (!fetcher_.joinable()) fetcher_ = std::thread([this] { fetch_loop(); });
+  cv_.notify_one();
 }
 
 bool PositionPager::ready() const {

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/graphql_client.h"
@@ -69,6 +72,15 @@ class PositionPager {
   PositionQuery query_;
   std::future<Fetched> pending_;
   std::function<void()> notify_;
+  // One fetching thread for the pager's life (started by the first
+  // prefetch), not one per page: a page is fetched while the caller works on
+  // the previous one, so there is never more than one task.
+  void fetch_loop();
+  std::thread fetcher_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::packaged_task<Fetched()> task_;  // valid(): waiting for the fetcher
+  bool stopping_ = false;
   std::atomic<bool> arrived_{false};
   bool done_ = false;
   int number_ = 0;
