@@ -21,7 +21,7 @@ std::string alias(size_t i) { return "u" + std::to_string(i); }
 }  // namespace
 
 InventoryWriter::InventoryWriter(GraphQLClient& ct, InventoryDocuments documents, std::string channel_id,
-                                 WriterOptions options)
+                                 const WriterOptions& options)
     : ct_(ct), docs_(std::move(documents)), channel_id_(std::move(channel_id)), options_(options) {
   options_.lookup_batch = std::clamp<size_t>(options_.lookup_batch, 1, 500);
   options_.write_batch = std::max<size_t>(options_.write_batch, 1);

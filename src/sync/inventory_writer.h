@@ -70,7 +70,7 @@ struct InventoryDocuments {
 
 class InventoryWriter {
  public:
-  InventoryWriter(GraphQLClient& ct, InventoryDocuments documents, std::string channel_id, WriterOptions options);
+  InventoryWriter(GraphQLClient& ct, InventoryDocuments documents, std::string channel_id, const WriterOptions& options);
   InventoryWriter(const InventoryWriter&) = delete;
   InventoryWriter& operator=(const InventoryWriter&) = delete;
   ~InventoryWriter();

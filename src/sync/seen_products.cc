@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <memory>
 #include <new>
 
 namespace fct {
@@ -18,8 +19,8 @@ SeenProducts::SeenProducts() {
   void* p = mmap(nullptr, kBytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   mapping_ = p;
-  auto at = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) & ~(kHugePage - 1);
-  bits_ = reinterpret_cast<uint64_t*>(at);
+  size_t space = kBytes + kHugePage;
+  bits_ = static_cast<uint64_t*>(std::align(kHugePage, kBytes, p, space));
   // Advice only: where transparent huge pages are off this fails, and the
   // filter works the same on small pages.
   (void)madvise(bits_, kBytes, MADV_HUGEPAGE);

@@ -108,8 +108,13 @@ Simulator::~Simulator() {
   }
 }
 
+// The control calls wait as long as the simulator needs: dumping the state
+// of 20,000 positions takes seconds in a sanitizer build, under a parallel ctest.
+constexpr time_t kControlTimeoutSeconds = 90;
+
 nlohmann::json Simulator::get(const std::string& path) const {
   httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(kControlTimeoutSeconds, 0);
   auto res = client.Get(path.c_str());
   if (!res || res->status / 100 != 2) {
     ADD_FAILURE() << "GET " << path << " failed: " << (res ? std::to_string(res->status) + " " + res->body : "no reply");
@@ -120,6 +125,7 @@ nlohmann::json Simulator::get(const std::string& path) const {
 
 nlohmann::json Simulator::post(const std::string& path, const nlohmann::json& body) const {
   httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(kControlTimeoutSeconds, 0);
   auto res = client.Post(path.c_str(), body.dump(), "application/json");
   if (!res || res->status / 100 != 2) {
     ADD_FAILURE() << "POST " << path << " failed: " << (res ? std::to_string(res->status) + " " + res->body : "no reply");
@@ -267,7 +273,7 @@ std::string Service::log() const { return slurp(log_); }
 Service::Reply Service::request(const std::string& method, const std::string& path, const std::string& body,
                                 std::map<std::string, std::string> headers, bool with_api_key) const {
   httplib::Client client("127.0.0.1", port_);
-  client.set_read_timeout(90, 0);
+  client.set_read_timeout(kControlTimeoutSeconds, 0);
   httplib::Headers h;
   for (auto& [k, v] : headers) h.emplace(k, v);
   if (with_api_key) h.emplace("Authorization", std::string("Bearer ") + kApiKey);
